@@ -1,0 +1,430 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
+)
+
+// operationTimeout bounds one create, read, update or delete, so that a
+// document that stays rate-limited or unreachable fails the apply with the
+// last error instead of hanging it.
+const operationTimeout = 5 * time.Minute
+
+var (
+	_ resource.ResourceWithConfigure        = &discoveryEntryResource{}
+	_ resource.ResourceWithImportState      = &discoveryEntryResource{}
+	_ resource.ResourceWithModifyPlan       = &discoveryEntryResource{}
+	_ resource.ResourceWithConfigValidators = &discoveryEntryResource{}
+)
+
+// NewDiscoveryEntryResource is the spacemesh_discovery_entry resource.
+func NewDiscoveryEntryResource() resource.Resource { return &discoveryEntryResource{} }
+
+type discoveryEntryResource struct {
+	data *providerData
+}
+
+type discoveryEntryModel struct {
+	ID                   types.String `tfsdk:"id"`
+	DiscoveryURL         types.String `tfsdk:"discovery_url"`
+	NetID                types.Int64  `tfsdk:"net_id"`
+	NetName              types.String `tfsdk:"net_name"`
+	Conf                 types.String `tfsdk:"conf"`
+	APIJSON              types.String `tfsdk:"api_json"`
+	APIGRPC              types.String `tfsdk:"api_grpc"`
+	Explorer             types.String `tfsdk:"explorer"`
+	Dash                 types.String `tfsdk:"dash"`
+	MinNodeRelease       types.String `tfsdk:"min_node_release"`
+	LatestNodeRelease    types.String `tfsdk:"latest_node_release"`
+	MinSmappRelease      types.String `tfsdk:"min_smapp_release"`
+	LatestSmappRelease   types.String `tfsdk:"latest_smapp_release"`
+	SmappBaseDownloadURL types.String `tfsdk:"smapp_base_download_url"`
+	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
+	GenesisID            types.String `tfsdk:"genesis_id"`
+	Extra                types.Map    `tfsdk:"extra"`
+}
+
+// entryAttrs names each modelled field's attribute; the data source uses the
+// same names.
+var entryAttrs = [...]struct {
+	name  string
+	field discovery.Field
+	desc  string
+}{
+	{"net_name", discovery.FieldNetName, "Friendly network name (`net-name` / `netName`)."},
+	{"conf", discovery.FieldConf, "https URL of the network's node config file (`conf`)."},
+	{"api_json", discovery.FieldAPIJSON, "https URL of the public JSON gateway (`api-json` / `jsonAPI`)."},
+	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`). Smapp dials port 443 whatever port this names."},
+	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`)."},
+	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`)."},
+	{"min_node_release", discovery.FieldMinNodeRelease, "Oldest supported full-node release, semver (`min-node-release` / `minNodeVersion`)."},
+	{"latest_node_release", discovery.FieldLatestNodeRelease, "Newest supported full-node release, semver (`latest-node-release` / `maxNodeVersion`)."},
+	{"min_smapp_release", discovery.FieldMinSmappRelease, "Oldest supported Smapp release, semver (`min-smapp-release` / `minSmappRelease`)."},
+	{"latest_smapp_release", discovery.FieldLatestSmappRelease, "Newest supported Smapp release, semver (`latest-smapp-release` / `latestSmappRelease`)."},
+	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads (`smapp-base-download-url` / `smappBaseDownloadUrl`)."},
+	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
+	{"genesis_id", discovery.FieldGenesisID, "Genesis id Smapp checks, 40 hex digits (`genesis-id` / `genesisID`). Required by the `smapp` format."},
+}
+
+func (m *discoveryEntryModel) field(f discovery.Field) *types.String {
+	return [...]*types.String{
+		discovery.FieldNetName:              &m.NetName,
+		discovery.FieldConf:                 &m.Conf,
+		discovery.FieldAPIJSON:              &m.APIJSON,
+		discovery.FieldAPIGRPC:              &m.APIGRPC,
+		discovery.FieldExplorer:             &m.Explorer,
+		discovery.FieldDash:                 &m.Dash,
+		discovery.FieldMinNodeRelease:       &m.MinNodeRelease,
+		discovery.FieldLatestNodeRelease:    &m.LatestNodeRelease,
+		discovery.FieldMinSmappRelease:      &m.MinSmappRelease,
+		discovery.FieldLatestSmappRelease:   &m.LatestSmappRelease,
+		discovery.FieldSmappBaseDownloadURL: &m.SmappBaseDownloadURL,
+		discovery.FieldNodeBaseDownloadURL:  &m.NodeBaseDownloadURL,
+		discovery.FieldGenesisID:            &m.GenesisID,
+	}[f]
+}
+
+func (r *discoveryEntryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_discovery_entry"
+}
+
+func (r *discoveryEntryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "`<discovery_url>#<net_id>`, the import id.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"discovery_url": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "The document this entry lives in, when not the provider's `discovery_url`. Changing it moves the entry (replacement).",
+			Validators:          []validator.String{documentURLValidator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"net_id": schema.Int64Attribute{
+			Required:            true,
+			MarkdownDescription: "The network id, the entry's key (`net-id` / `netID`). Changing it replaces the entry.",
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"extra": schema.MapAttribute{
+			ElementType:         types.StringType,
+			Optional:            true,
+			MarkdownDescription: "Further keys written as they are, e.g. `explorerAPI`, `dashAPI`, `statsAPI`. May not use a key the provider manages.",
+			Validators: []validator.Map{
+				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
+			},
+		},
+	}
+	for _, a := range entryAttrs {
+		s := schema.StringAttribute{Required: true, MarkdownDescription: a.desc}
+		switch a.field {
+		case discovery.FieldNetName:
+			s.Validators = []validator.String{stringvalidator.LengthAtLeast(1)}
+		case discovery.FieldMinNodeRelease, discovery.FieldLatestNodeRelease, discovery.FieldMinSmappRelease, discovery.FieldLatestSmappRelease:
+			s.Validators = []validator.String{releaseValidator()}
+		case discovery.FieldGenesisID:
+			s.Required, s.Optional = false, true
+			s.Validators = []validator.String{genesisIDValidator()}
+		default:
+			s.Validators = []validator.String{httpsURLValidator()}
+		}
+		attrs[a.name] = s
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One network's entry in the shared discovery document. Each resource touches only its own entry: every other entry, its key order and keys the provider does not know are kept as they were. Writes are compare-and-swap on the document (GCS generation, or a lock and atomic rename for files), so concurrent writers never lose each other's entries; a document that cannot be parsed is never written.",
+		Attributes:          attrs,
+	}
+}
+
+func (r *discoveryEntryResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		releaseOrder{min: "min_node_release", latest: "latest_node_release"},
+		releaseOrder{min: "min_smapp_release", latest: "latest_smapp_release"},
+	}
+}
+
+func (r *discoveryEntryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks at plan time what needs the provider's configuration.
+func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan discoveryEntryModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.DiscoveryURL.IsUnknown() {
+		return
+	}
+	docURL, err := r.data.effectiveURL(plan.DiscoveryURL.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		return
+	}
+	if !plan.NetID.IsUnknown() {
+		plan.ID = types.StringValue(entryID(docURL, plan.NetID.ValueInt64()))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	}
+	if r.data.format == discovery.FormatSmapp {
+		if plan.GenesisID.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("genesis_id"), "genesis_id is required",
+				"The provider writes the smapp format, and Smapp refuses a network entry without genesisID: set genesis_id (spacemesh_network exports it as smapp_genesis_id).")
+		}
+		if u, err := url.Parse(plan.APIGRPC.ValueString()); err == nil && u.Port() != "" && u.Port() != "443" && !plan.APIGRPC.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("api_grpc"), "Smapp ignores this port",
+				fmt.Sprintf("api_grpc is %q, but Smapp dials grpcAPI on port 443 whatever port the URL names: serve gRPC on 443 or Smapp clients will not reach it.", plan.APIGRPC.ValueString()))
+		}
+	}
+}
+
+func entryID(docURL string, netID int64) string { return docURL + "#" + strconv.FormatInt(netID, 10) }
+
+// toEntry converts the model to the document's entry.
+func (m *discoveryEntryModel) toEntry(ctx context.Context) (discovery.Entry, diag.Diagnostics) {
+	e := discovery.Entry{NetID: m.NetID.ValueInt64()}
+	for _, a := range entryAttrs {
+		e.Fields[a.field] = m.field(a.field).ValueString()
+	}
+	var diags diag.Diagnostics
+	if !m.Extra.IsNull() {
+		diags = m.Extra.ElementsAs(ctx, &e.Extra, false)
+	}
+	return e, diags
+}
+
+// fromEntry sets the model from the document's entry. Extra stays null when
+// the entry has none and the model had none, so that neither form drifts.
+func (m *discoveryEntryModel) fromEntry(e discovery.Entry) diag.Diagnostics {
+	m.NetID = types.Int64Value(e.NetID)
+	for _, a := range entryAttrs {
+		v := e.Get(a.field)
+		if v == "" && a.field == discovery.FieldGenesisID {
+			*m.field(a.field) = types.StringNull()
+			continue
+		}
+		*m.field(a.field) = types.StringValue(v)
+	}
+	if len(e.Extra) == 0 && m.Extra.IsNull() {
+		return nil
+	}
+	if e.Extra == nil {
+		m.Extra = types.MapValueMust(types.StringType, map[string]attr.Value{})
+		return nil
+	}
+	var diags diag.Diagnostics
+	m.Extra, diags = types.MapValueFrom(context.Background(), types.StringType, e.Extra)
+	return diags
+}
+
+func (r *discoveryEntryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan discoveryEntryModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	docURL, entry, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	defer cancel()
+	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, mayHaveLanded bool) error {
+		if existing, found := doc.Find(entry.NetID); found && mayHaveLanded && existing.Equal(entry) {
+			return nil // our own earlier write landed; its response was lost
+		}
+		return doc.Insert(entry)
+	})
+	var exists *discovery.ExistsError
+	if errors.As(err, &exists) {
+		id := entryID(docURL, entry.NetID)
+		resp.Diagnostics.AddAttributeError(path.Root("net_id"), "Entry already exists",
+			fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
+				"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
+				"(or an import block with id = %q).", docURL, entry.NetID, id, id))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not add the discovery entry", err.Error())
+		return
+	}
+	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state discoveryEntryModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	docURL, err := r.data.effectiveURL(state.DiscoveryURL.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	defer cancel()
+	doc, err := r.data.readDocument(ctx, docURL)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the discovery document", err.Error())
+		return
+	}
+	var entry discovery.Entry
+	found := false
+	if doc != nil {
+		entry, found = doc.Find(state.NetID.ValueInt64())
+	}
+	if !found {
+		// Removed outside Terraform (or the document is gone): plan a re-create.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(state.fromEntry(entry)...)
+	state.ID = types.StringValue(entryID(docURL, entry.NetID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *discoveryEntryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan discoveryEntryModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	docURL, entry, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	defer cancel()
+	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
+		return doc.Upsert(entry)
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not update the discovery entry", err.Error())
+		return
+	}
+	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state discoveryEntryModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	docURL, err := r.data.effectiveURL(state.DiscoveryURL.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	defer cancel()
+	// Removing an entry that is already gone is success: the goal is its absence.
+	err = r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
+		doc.Remove(state.NetID.ValueInt64())
+		return nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not remove the discovery entry", err.Error())
+	}
+}
+
+// ImportState accepts `<discovery_url>#<net_id>`.
+func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	docURL, idText, ok := strings.Cut(req.ID, "#")
+	netID, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || netID <= 0 {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("expected <discovery_url>#<net_id>, e.g. 'gs://bucket/networks.json#118', got %q", req.ID))
+		return
+	}
+	loc, err := store.ParseURL(docURL)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("in %q: %v", req.ID, err))
+		return
+	}
+	canonical := loc.String()
+	// The provider's own document is left implicit, so a configuration that
+	// does not set discovery_url matches the imported state.
+	own := types.StringValue(canonical)
+	if r.data != nil && canonical == r.data.discoveryURL {
+		own = types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("discovery_url"), own)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("net_id"), netID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), entryID(canonical, netID))...)
+}
+
+// prepare resolves the document URL and the entry to write.
+func (r *discoveryEntryResource) prepare(ctx context.Context, plan *discoveryEntryModel, diags *diag.Diagnostics) (string, discovery.Entry, bool) {
+	if !r.configured(diags) {
+		return "", discovery.Entry{}, false
+	}
+	docURL, err := r.data.effectiveURL(plan.DiscoveryURL.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		return "", discovery.Entry{}, false
+	}
+	entry, d := plan.toEntry(ctx)
+	diags.Append(d...)
+	return docURL, entry, !diags.HasError()
+}
+
+func (r *discoveryEntryResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider not configured", "The spacemesh provider was not configured before this operation; please report this as a bug.")
+		return false
+	}
+	return true
+}
+
+// releaseOrder checks min <= latest at plan time, on the latest attribute.
+type releaseOrder struct{ min, latest string }
+
+func (v releaseOrder) Description(context.Context) string {
+	return fmt.Sprintf("%s must not be newer than %s", v.min, v.latest)
+}
+func (v releaseOrder) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v releaseOrder) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var lo, hi types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.min), &lo)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.latest), &hi)...)
+	if resp.Diagnostics.HasError() || lo.IsNull() || lo.IsUnknown() || hi.IsNull() || hi.IsUnknown() {
+		return
+	}
+	a, errA := discovery.ParseRelease(lo.ValueString())
+	b, errB := discovery.ParseRelease(hi.ValueString())
+	if errA != nil || errB != nil {
+		return // the attribute validators report malformed releases
+	}
+	if a.GreaterThan(b) {
+		resp.Diagnostics.AddAttributeError(path.Root(v.latest), "Release order",
+			fmt.Sprintf("%s is %q, older than %s %q: the latest release must be at least the minimum.", v.latest, hi.ValueString(), v.min, lo.ValueString()))
+	}
+}

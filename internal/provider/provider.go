@@ -1,0 +1,178 @@
+// Package provider is the Terraform glue of the spacemesh provider: schemas,
+// plan-time validation and CRUD that call the internal packages.
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
+)
+
+var _ provider.Provider = &spacemeshProvider{}
+
+type spacemeshProvider struct {
+	version string
+}
+
+// New returns a constructor of the provider at version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &spacemeshProvider{version: version} }
+}
+
+type providerModel struct {
+	DiscoveryURL          types.String `tfsdk:"discovery_url"`
+	DiscoveryFormat       types.String `tfsdk:"discovery_format"`
+	DiscoveryCacheControl types.String `tfsdk:"discovery_cache_control"`
+	CoalesceRequests      types.Bool   `tfsdk:"coalesce_requests"`
+	Domain                types.String `tfsdk:"domain"`
+	GoogleCredentials     types.String `tfsdk:"google_credentials"`
+	GoogleAccessToken     types.String `tfsdk:"google_access_token"`
+	StorageEndpoint       types.String `tfsdk:"storage_endpoint"`
+}
+
+func (p *spacemeshProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "spacemesh"
+	resp.Version = p.version
+}
+
+func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	formats := make([]string, len(discovery.Formats))
+	for i, f := range discovery.Formats {
+		formats[i] = string(f)
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Spacemesh networks' public web services: each network's identity and service URLs, and its entry in the shared discovery document that Smapp and the web frontends read.",
+		Attributes: map[string]schema.Attribute{
+			"discovery_url": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Where the discovery document lives: `gs://BUCKET/OBJECT` or `file:///ABSOLUTE/PATH`. May also be set with `SPACEMESH_DISCOVERY_URL`. Resources may override it.",
+				Validators:          []validator.String{documentURLValidator()},
+			},
+			"discovery_format": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Wire dialect of the document: `mission` (default; the keys of the web-services spec) or `smapp` (the keys released Smapp builds parse).",
+				Validators:          []validator.String{stringvalidator.OneOf(formats...)},
+			},
+			"discovery_cache_control": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "`Cache-Control` written on the GCS object (default `" + store.DefaultCacheControl + "`). Keep it short: GCS otherwise lets caches keep a public object for an hour.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"coalesce_requests": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Batch concurrent entry changes into one compare-and-swap write per round and let concurrent reads share one GET (default `true`). Turn off only to compare against one request per entry.",
+			},
+			"domain": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The DNS domain the networks' service names live under, e.g. `spacemesh.io`. May also be set with `SPACEMESH_DOMAIN`.",
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"google_credentials": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Contents of a Google credentials JSON file. Default: Application Default Credentials. May also be set with `GOOGLE_CREDENTIALS`.",
+			},
+			"google_access_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "A Google OAuth2 access token, used as it is. May also be set with `GOOGLE_OAUTH_ACCESS_TOKEN`.",
+			},
+			"storage_endpoint": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Cloud Storage JSON API endpoint, for emulators, e.g. `http://127.0.0.1:4443/storage/v1/`. An `http://` endpoint is used without credentials. `STORAGE_EMULATOR_HOST` is honoured too.",
+			},
+		},
+	}
+}
+
+func (p *spacemeshProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{
+		format:   discovery.FormatMission,
+		coalesce: cfg.CoalesceRequests.IsNull() || cfg.CoalesceRequests.ValueBool(),
+		gcs: store.GCSConfig{
+			CredentialsJSON: stringOrEnv(cfg.GoogleCredentials, "GOOGLE_CREDENTIALS"),
+			AccessToken:     stringOrEnv(cfg.GoogleAccessToken, "GOOGLE_OAUTH_ACCESS_TOKEN"),
+			Endpoint:        cfg.StorageEndpoint.ValueString(),
+			UserAgent:       "terraform-provider-spacemesh/" + p.version,
+		},
+		cacheControl: cfg.DiscoveryCacheControl.ValueString(),
+		syncers:      map[string]*store.Syncer{},
+	}
+	if f := cfg.DiscoveryFormat.ValueString(); f != "" {
+		data.format = discovery.Format(f) // validated by the schema
+	}
+	if u := stringOrEnv(cfg.DiscoveryURL, "SPACEMESH_DISCOVERY_URL"); u != "" {
+		loc, err := store.ParseURL(u)
+		if err != nil {
+			attr := path.Root("discovery_url")
+			if cfg.DiscoveryURL.IsNull() {
+				resp.Diagnostics.AddAttributeError(attr, "Invalid SPACEMESH_DISCOVERY_URL", err.Error())
+			} else {
+				resp.Diagnostics.AddAttributeError(attr, "Invalid discovery_url", err.Error())
+			}
+			return
+		}
+		data.discoveryURL = loc.String()
+	}
+	data.domain = stringOrEnv(cfg.Domain, "SPACEMESH_DOMAIN")
+	if data.domain != "" && cfg.Domain.IsNull() {
+		if err := discovery.CheckHostname(data.domain); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("domain"), "Invalid SPACEMESH_DOMAIN", err.Error())
+			return
+		}
+	}
+	if creds := data.gcs.CredentialsJSON; creds != "" && !strings.HasPrefix(strings.TrimSpace(creds), "{") {
+		// GOOGLE_CREDENTIALS may name a file, as it may for the google provider.
+		b, err := os.ReadFile(creds)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("google_credentials"), "Unreadable Google credentials",
+				"google_credentials (or GOOGLE_CREDENTIALS) is neither a JSON credentials document nor a readable file.")
+			return
+		}
+		data.gcs.CredentialsJSON = string(b)
+	}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// stringOrEnv is the attribute's value, else the environment variable's.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func (p *spacemeshProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewDiscoveryEntryResource,
+	}
+}
+
+func (p *spacemeshProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewDiscoveryDataSource,
+	}
+}
+
+func (p *spacemeshProvider) Functions(_ context.Context) []func() function.Function {
+	return nil
+}

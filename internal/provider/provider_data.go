@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"cloud.google.com/go/storage"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
+)
+
+// providerData is what Configure hands every resource and data source.
+type providerData struct {
+	discoveryURL string // canonical; "" when not configured
+	format       discovery.Format
+	domain       string
+	coalesce     bool
+	cacheControl string
+	gcs          store.GCSConfig
+
+	mu        sync.Mutex
+	gcsClient *storage.Client
+	syncers   map[string]*store.Syncer
+}
+
+// providerDataFrom converts what the framework passes to Configure of a
+// resource or data source; nil means the provider is not configured yet.
+func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	d, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this as a bug", v))
+		return nil
+	}
+	return d
+}
+
+// effectiveURL is the resource's own discovery_url, else the provider's.
+func (d *providerData) effectiveURL(own string) (string, error) {
+	if own == "" {
+		own = d.discoveryURL
+	}
+	if own == "" {
+		return "", fmt.Errorf("no discovery document is configured: set discovery_url on the provider (or SPACEMESH_DISCOVERY_URL), or on this resource")
+	}
+	loc, err := store.ParseURL(own)
+	if err != nil {
+		return "", err
+	}
+	return loc.String(), nil
+}
+
+// syncer returns the one Syncer of the document at url, so that every
+// resource of this provider instance coalesces through it. The GCS client is
+// created on first use: file:// users need no Google credentials.
+func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.syncers[url]; ok {
+		return s, nil
+	}
+	loc, err := store.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	var st store.Store
+	switch loc.Scheme {
+	case "gs":
+		if d.gcsClient == nil {
+			// The client outlives this call: it serves every later operation.
+			c, err := store.NewGCSClient(context.WithoutCancel(ctx), d.gcs)
+			if err != nil {
+				return nil, err
+			}
+			d.gcsClient = c
+		}
+		st = store.NewGCS(d.gcsClient, loc, d.cacheControl)
+	default:
+		st = store.NewFile(loc)
+	}
+	format := d.format
+	s := store.NewSyncer(st, store.SyncerConfig{
+		Coalesce: d.coalesce,
+		// Never write what could not be read back.
+		Validate: func(b []byte) error {
+			_, err := discovery.Decode(b, format)
+			return err
+		},
+	})
+	d.syncers[url] = s
+	return s, nil
+}
+
+// readDocument reads and decodes the document at url; an absent document is
+// (nil, nil).
+func (d *providerData) readDocument(ctx context.Context, url string) (*discovery.Document, error) {
+	s, err := d.syncer(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	data, v, err := s.Read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Exists {
+		return nil, nil
+	}
+	doc, err := discovery.Decode(data, d.format)
+	if err != nil {
+		return nil, fmt.Errorf("the discovery document %s cannot be used: %w", url, err)
+	}
+	return doc, nil
+}
+
+// mutate applies fn to the document at url (an empty one when absent) by
+// compare-and-swap. fn is told when an earlier write carrying it may have
+// landed, so that it can treat its own earlier success as done.
+func (d *providerData) mutate(ctx context.Context, url string, fn func(doc *discovery.Document, mayHaveLanded bool) error) error {
+	s, err := d.syncer(ctx, url)
+	if err != nil {
+		return err
+	}
+	return s.Mutate(ctx, func(current []byte, exists, mayHaveLanded bool) ([]byte, error) {
+		doc := discovery.New(d.format)
+		if exists {
+			var err error
+			if doc, err = discovery.Decode(current, d.format); err != nil {
+				return nil, fmt.Errorf("the discovery document %s cannot be used, so it was left as it is: %w", url, err)
+			}
+		}
+		if err := fn(doc, mayHaveLanded); err != nil {
+			return nil, err
+		}
+		return doc.Encode(), nil
+	})
+}

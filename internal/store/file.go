@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// File keeps the document in a local file. Writers serialise on a lock file
+// beside it; readers never lock, because a write replaces the file by an
+// atomic rename and so a reader sees either the old or the new document.
+type File struct {
+	path string
+}
+
+// NewFile returns a store for the file at loc.
+func NewFile(loc Location) *File { return &File{path: loc.Path} }
+
+func (f *File) Location() string { return Location{Scheme: "file", Path: f.path}.String() }
+
+func (f *File) lockPath() string {
+	return filepath.Join(filepath.Dir(f.path), "."+filepath.Base(f.path)+".lock")
+}
+
+func (f *File) Read(ctx context.Context) ([]byte, Version, error) {
+	data, err := readLimited(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, Version{}, nil
+	}
+	if err != nil {
+		return nil, Version{}, err
+	}
+	return data, fileVersion(data), nil
+}
+
+func readLimited(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxDocumentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDocumentSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes: not a discovery document", path, MaxDocumentSize)
+	}
+	return data, nil
+}
+
+func fileVersion(data []byte) Version {
+	sum := sha256.Sum256(data)
+	return Version{Exists: true, Token: "sha256:" + hex.EncodeToString(sum[:])}
+}
+
+func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version, error) {
+	dir := filepath.Dir(f.path)
+	if _, err := os.Stat(dir); err != nil {
+		return Version{}, fmt.Errorf("the directory of %s: %w", f.Location(), err)
+	}
+	lock := flock.New(f.lockPath())
+	locked, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil {
+		return Version{}, fmt.Errorf("locking %s: %w", f.lockPath(), err)
+	}
+	if !locked {
+		return Version{}, fmt.Errorf("locking %s: %w", f.lockPath(), ctx.Err())
+	}
+	defer lock.Unlock()
+
+	current, err := readLimited(f.path)
+	var now Version
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return Version{}, err
+	default:
+		now = fileVersion(current)
+	}
+	if now != expect {
+		return Version{}, ErrConflict
+	}
+
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(f.path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp-*")
+	if err != nil {
+		return Version{}, err
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return Version{}, err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return Version{}, err
+	}
+	// fsync before the rename: otherwise a crash can leave the new name
+	// pointing at a file whose contents never reached the disk.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return Version{}, err
+	}
+	if err := tmp.Close(); err != nil {
+		return Version{}, err
+	}
+	if err := os.Rename(tmp.Name(), f.path); err != nil {
+		return Version{}, err
+	}
+	syncDir(dir)
+	return fileVersion(data), nil
+}
+
+// syncDir makes the rename durable where the platform allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // not supported on every platform; the rename itself is atomic regardless
+		d.Close()
+	}
+}

@@ -1,0 +1,122 @@
+// Package store keeps a document at a location (a GCS object or a local file)
+// and changes it only by compare-and-swap: a write succeeds only if the
+// document is still the version that was read. Syncer builds the retry,
+// back-off and coalescing on top.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// MaxDocumentSize bounds what Read accepts: a discovery document is a few
+// kilobytes; anything near this is not one.
+const MaxDocumentSize = 8 << 20
+
+// Version identifies what a Read saw. The zero Version means "absent".
+type Version struct {
+	Exists bool
+	// Token is the GCS generation, or the SHA-256 of a file's contents.
+	Token string
+}
+
+func (v Version) String() string {
+	if !v.Exists {
+		return "absent"
+	}
+	return v.Token
+}
+
+// ErrConflict means the document changed after it was read: re-read and
+// re-apply.
+var ErrConflict = errors.New("the document changed since it was read")
+
+// TransientError is a failure worth retrying after a pause (429, 5xx,
+// timeouts, dropped connections).
+type TransientError struct {
+	Err error
+	// RetryAfter is the server's requested pause, or zero.
+	RetryAfter time.Duration
+	// Rejected is true when the server certainly did not apply a write
+	// (429 rate limit), false when the outcome is unknown.
+	Rejected bool
+}
+
+func (e *TransientError) Error() string { return e.Err.Error() }
+func (e *TransientError) Unwrap() error { return e.Err }
+
+// Store is one document's location.
+type Store interface {
+	// Location is the URL the store was opened with.
+	Location() string
+	// Read returns the document and its version; an absent document is
+	// (nil, Version{}, nil).
+	Read(ctx context.Context) ([]byte, Version, error)
+	// Write replaces the document if it is still at version expect, and
+	// returns the new version; otherwise it returns ErrConflict.
+	Write(ctx context.Context, data []byte, expect Version) (Version, error)
+}
+
+// Location is a parsed document URL.
+type Location struct {
+	Scheme string // "gs" or "file"
+	Bucket string // gs
+	Object string // gs
+	Path   string // file: absolute, cleaned
+}
+
+// String is the canonical URL.
+func (l Location) String() string {
+	if l.Scheme == "gs" {
+		return "gs://" + l.Bucket + "/" + l.Object
+	}
+	return "file://" + filepath.ToSlash(l.Path)
+}
+
+// ParseURL accepts gs://BUCKET/OBJECT and file:///ABSOLUTE/PATH.
+func ParseURL(raw string) (Location, error) {
+	const want = "expected gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH"
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Location{}, fmt.Errorf("%s, got %q: %v", want, raw, err)
+	}
+	switch u.Scheme {
+	case "gs":
+		object := strings.TrimPrefix(u.Path, "/")
+		if u.Host == "" || object == "" || strings.HasSuffix(object, "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return Location{}, fmt.Errorf("%s, got %q", want, raw)
+		}
+		if !validBucket(u.Host) {
+			return Location{}, fmt.Errorf("%q is not a valid GCS bucket name (3-63 characters: lowercase letters, digits, '-', '_' and '.'), in %q", u.Host, raw)
+		}
+		return Location{Scheme: "gs", Bucket: u.Host, Object: object}, nil
+	case "file":
+		if u.Host != "" && u.Host != "localhost" {
+			return Location{}, fmt.Errorf("%s, got %q (a file URL has three slashes: file:///abs/path)", want, raw)
+		}
+		p := filepath.FromSlash(u.Path)
+		if !filepath.IsAbs(p) || strings.HasSuffix(u.Path, "/") || u.RawQuery != "" || u.Fragment != "" {
+			return Location{}, fmt.Errorf("%s, got %q", want, raw)
+		}
+		return Location{Scheme: "file", Path: filepath.Clean(p)}, nil
+	}
+	return Location{}, fmt.Errorf("%s, got %q", want, raw)
+}
+
+func validBucket(name string) bool {
+	if len(name) < 3 || len(name) > 222 {
+		return false
+	}
+	for i, c := range name {
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		if !ok || (i == 0 || i == len(name)-1) && !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

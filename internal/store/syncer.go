@@ -1,0 +1,414 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A Change turns the current document into the next one. It must be pure:
+// it is applied again, to a fresh read, whenever a write loses a race.
+// mayHaveLanded is true when an earlier write that carried this change had an
+// unknown outcome (a dropped response), so the change may already be in
+// current; the change should then treat "already done" as success.
+// Returning an error fails this change alone.
+type Change func(current []byte, exists bool, mayHaveLanded bool) ([]byte, error)
+
+// Backoff bounds the pauses between retries of transient failures.
+type Backoff struct {
+	Initial time.Duration
+	Max     time.Duration
+}
+
+// DefaultBackoff starts at about GCS's one-write-per-second object limit.
+var DefaultBackoff = Backoff{Initial: 500 * time.Millisecond, Max: 16 * time.Second}
+
+// pause is a full-jitter exponential back-off, raised to the server's
+// Retry-After when it asked for longer.
+func (b Backoff) pause(attempt int, retryAfter time.Duration) time.Duration {
+	ceiling := b.Initial << min(attempt, 16)
+	if ceiling > b.Max || ceiling <= 0 {
+		ceiling = b.Max
+	}
+	d := ceiling/2 + rand.N(ceiling/2+1)
+	if retryAfter > d {
+		d = retryAfter + rand.N(b.Initial+1)
+	}
+	return d
+}
+
+// SyncerConfig configures a Syncer.
+type SyncerConfig struct {
+	// Coalesce batches concurrent changes into one write per round and lets
+	// concurrent reads share one GET. Off: every call does its own I/O.
+	Coalesce bool
+	// Validate, when set, must accept every document before it is written.
+	Validate func([]byte) error
+	Backoff  Backoff
+}
+
+// Stats counts what a Syncer did.
+type Stats struct {
+	Reads, Writes, Conflicts, Retries, Changes int64
+}
+
+// Syncer applies Changes to a Store by compare-and-swap.
+type Syncer struct {
+	store Store
+	cfg   SyncerConfig
+
+	mu      sync.Mutex
+	pending []*changeRequest
+	running bool
+
+	readMu   sync.Mutex
+	inflight *readCall // started before the callers now arriving
+	next     *readCall // shared by the callers that arrive while inflight runs
+
+	reads, writes, conflicts, retries, changes atomic.Int64
+}
+
+// NewSyncer returns a Syncer for s.
+func NewSyncer(s Store, cfg SyncerConfig) *Syncer {
+	if cfg.Backoff.Initial <= 0 {
+		cfg.Backoff = DefaultBackoff
+	}
+	return &Syncer{store: s, cfg: cfg}
+}
+
+// Store is the store the Syncer writes to.
+func (s *Syncer) Store() Store { return s.store }
+
+// Stats returns the counters so far.
+func (s *Syncer) Stats() Stats {
+	return Stats{Reads: s.reads.Load(), Writes: s.writes.Load(), Conflicts: s.conflicts.Load(), Retries: s.retries.Load(), Changes: s.changes.Load()}
+}
+
+type changeRequest struct {
+	ctx      context.Context
+	change   Change
+	done     chan error
+	maybe    bool // carried by a write whose outcome is unknown
+	finished bool
+}
+
+// Mutate applies change and returns once the result is written (or the
+// change, or the write, failed). It waits at most as long as ctx allows.
+func (s *Syncer) Mutate(ctx context.Context, change Change) error {
+	req := &changeRequest{ctx: ctx, change: change, done: make(chan error, 1)}
+	if !s.cfg.Coalesce {
+		s.round(ctx, []*changeRequest{req}, false)
+		return <-req.done
+	}
+	s.mu.Lock()
+	s.pending = append(s.pending, req)
+	if !s.running {
+		s.running = true
+		go s.drain()
+	}
+	s.mu.Unlock()
+	return <-req.done
+}
+
+// drain runs rounds until nothing is pending. One round at a time: changes
+// that arrive during a write join the next one.
+func (s *Syncer) drain() {
+	for {
+		batch := s.take()
+		if len(batch) == 0 {
+			return
+		}
+		ctx, cancel := sharedContext(batch)
+		s.round(ctx, batch, true)
+		cancel()
+	}
+}
+
+// take removes and returns every pending request, or marks the drainer idle.
+func (s *Syncer) take() []*changeRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	batch := s.pending
+	s.pending = nil
+	if len(batch) == 0 {
+		s.running = false
+	}
+	return batch
+}
+
+// takeLate removes and returns what arrived during a round, leaving the
+// drainer marked as running.
+func (s *Syncer) takeLate() []*changeRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	batch := s.pending
+	s.pending = nil
+	return batch
+}
+
+// round reads, applies every live change in batch, and writes once; on a lost
+// race it re-reads and re-applies; on a transient failure it backs off. Each
+// request gets its own result.
+func (s *Syncer) round(ctx context.Context, batch []*changeRequest, join bool) {
+	var lastErr error
+	transient := 0
+	for attempt := 0; ; attempt++ {
+		if join && attempt > 0 {
+			batch = append(batch, s.takeLate()...) // late arrivals share the retry
+		}
+		live := batch[:0]
+		for _, r := range batch {
+			if r.finished {
+				continue
+			}
+			if err := r.ctx.Err(); err != nil && !r.maybe {
+				r.finish(withLast(err, lastErr))
+				continue
+			}
+			live = append(live, r)
+		}
+		batch = live
+		if len(batch) == 0 {
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			s.finishAll(batch, withLast(err, lastErr))
+			return
+		}
+
+		current, version, err := s.store.Read(ctx)
+		s.reads.Add(1)
+		if err != nil {
+			if giveUp := s.retryAfterPause(ctx, err, &transient); giveUp != nil {
+				s.finishAll(batch, giveUp)
+				return
+			}
+			lastErr = err
+			continue
+		}
+
+		next := current
+		var included []*changeRequest
+		for _, r := range batch {
+			out, err := r.change(next, version.Exists || next != nil, r.maybe)
+			if err != nil {
+				r.finish(err)
+				continue
+			}
+			next = out
+			included = append(included, r)
+		}
+		if len(included) == 0 {
+			return
+		}
+		if version.Exists && bytes.Equal(next, current) {
+			s.finishAll(included, nil) // nothing to write: already as wanted
+			return
+		}
+		if s.cfg.Validate != nil {
+			if err := s.cfg.Validate(next); err != nil {
+				s.finishAll(included, fmt.Errorf("refusing to write %s: the new document does not validate: %w", s.store.Location(), err))
+				return
+			}
+		}
+
+		_, err = s.store.Write(ctx, next, version)
+		s.writes.Add(1)
+		switch {
+		case err == nil:
+			s.changes.Add(int64(len(included)))
+			s.finishAll(included, nil)
+			return
+		case errors.Is(err, ErrConflict):
+			s.conflicts.Add(1)
+			lastErr = err
+			// Several writers racing each other: spread them out.
+			if attempt >= 2 && !s.sleep(ctx, s.cfg.Backoff.pause(attempt-2, 0)) {
+				s.finishAll(included, withLast(ctx.Err(), lastErr))
+				return
+			}
+			continue
+		}
+		var te *TransientError
+		if errors.As(err, &te) && !te.Rejected {
+			for _, r := range included {
+				r.maybe = true
+			}
+		}
+		if giveUp := s.retryAfterPause(ctx, err, &transient); giveUp != nil {
+			s.finishAll(included, giveUp)
+			return
+		}
+		lastErr = err
+	}
+}
+
+// retryAfterPause pauses before a retry of err and returns nil to retry, or
+// the error to give up with: err itself when it is not transient, or the
+// context's error with err as the last one when time ran out.
+func (s *Syncer) retryAfterPause(ctx context.Context, err error, n *int) error {
+	var te *TransientError
+	if !errors.As(err, &te) {
+		return err
+	}
+	s.retries.Add(1)
+	d := s.cfg.Backoff.pause(*n, te.RetryAfter)
+	*n++
+	if !s.sleep(ctx, d) {
+		return withLast(ctx.Err(), err)
+	}
+	return nil
+}
+
+func (s *Syncer) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Syncer) finishAll(reqs []*changeRequest, err error) {
+	for _, r := range reqs {
+		r.finish(err)
+	}
+}
+
+func (r *changeRequest) finish(err error) {
+	if !r.finished {
+		r.finished = true
+		r.done <- err
+	}
+}
+
+// withLast adds the last transient failure to a give-up error, so a timeout
+// says what kept failing.
+func withLast(err, last error) error {
+	if last == nil || errors.Is(err, last) {
+		return err
+	}
+	return fmt.Errorf("%w (last error: %v)", err, last)
+}
+
+// sharedContext lives while any request in batch still waits, and ends at
+// the latest of their deadlines.
+func sharedContext(batch []*changeRequest) (context.Context, context.CancelFunc) {
+	ctxs := make([]context.Context, len(batch))
+	for i, r := range batch {
+		ctxs[i] = r.ctx
+	}
+	return shared(ctxs)
+}
+
+func shared(ctxs []context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctxs[0]))
+	var latest time.Time
+	bounded := true
+	for _, c := range ctxs {
+		if d, ok := c.Deadline(); !ok {
+			bounded = false
+		} else if d.After(latest) {
+			latest = d
+		}
+	}
+	if bounded {
+		var cancelDeadline context.CancelFunc
+		ctx, cancelDeadline = context.WithDeadline(ctx, latest)
+		prev := cancel
+		cancel = func() { cancelDeadline(); prev() }
+	}
+	remaining := atomic.Int64{}
+	remaining.Store(int64(len(ctxs)))
+	stops := make([]func() bool, 0, len(ctxs))
+	for _, c := range ctxs {
+		stops = append(stops, context.AfterFunc(c, func() {
+			if remaining.Add(-1) == 0 {
+				cancel()
+			}
+		}))
+	}
+	return ctx, func() {
+		for _, stop := range stops {
+			stop()
+		}
+		cancel()
+	}
+}
+
+type readCall struct {
+	waiters []context.Context
+	done    chan struct{}
+	data    []byte
+	version Version
+	err     error
+}
+
+// Read returns the document as it is at some moment after Read was called:
+// with coalescing on, callers that arrive together share one GET, but never
+// one that started before they arrived.
+func (s *Syncer) Read(ctx context.Context) ([]byte, Version, error) {
+	if !s.cfg.Coalesce {
+		return s.readRetrying(ctx)
+	}
+	s.readMu.Lock()
+	var call *readCall
+	if s.inflight == nil {
+		call = &readCall{done: make(chan struct{}), waiters: []context.Context{ctx}}
+		s.inflight = call
+		go s.runRead(call)
+	} else {
+		if s.next == nil {
+			s.next = &readCall{done: make(chan struct{})}
+		}
+		call = s.next
+		call.waiters = append(call.waiters, ctx)
+	}
+	s.readMu.Unlock()
+	select {
+	case <-call.done:
+		return call.data, call.version, call.err
+	case <-ctx.Done():
+		return nil, Version{}, ctx.Err()
+	}
+}
+
+func (s *Syncer) runRead(call *readCall) {
+	ctx, cancel := shared(call.waiters)
+	call.data, call.version, call.err = s.readRetrying(ctx)
+	cancel()
+	close(call.done)
+	s.readMu.Lock()
+	s.inflight = s.next
+	s.next = nil
+	if s.inflight != nil {
+		go s.runRead(s.inflight)
+	}
+	s.readMu.Unlock()
+}
+
+func (s *Syncer) readRetrying(ctx context.Context) ([]byte, Version, error) {
+	var lastErr error
+	n := 0
+	for {
+		data, v, err := s.store.Read(ctx)
+		s.reads.Add(1)
+		if err == nil {
+			return data, v, nil
+		}
+		if ctx.Err() != nil {
+			return nil, Version{}, withLast(ctx.Err(), lastErr)
+		}
+		if giveUp := s.retryAfterPause(ctx, err, &n); giveUp != nil {
+			return nil, Version{}, giveUp
+		}
+		lastErr = err
+	}
+}
