@@ -504,3 +504,62 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 		},
 	})
 }
+
+func TestAccDiscoveryDataSource(t *testing.T) {
+	env := gcsEnv(t, "mission")
+	env.write([]byte(foreignMission))
+	cfg := env.provider + entryHCL("net", 118, map[string]string{"extra": `{ statsAPI = "https://stats.example.org" }`}) + `
+data "spacemesh_discovery" "all" {
+  depends_on = [spacemesh_discovery_entry.net]
+}
+`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "id", env.url),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "exists", "true"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "net_ids.#", "2"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "net_ids.0", "7"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.extra.explorerAPI", "https://e.example.org"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.extra.beta", "true"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.dash", ""),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.net_id", "118"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.api_json", "https://118.api.example.org:9091"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.extra.statsAPI", "https://stats.example.org"),
+					resource.TestCheckResourceAttrWith("data.spacemesh_discovery.all", "json", func(v string) error {
+						if _, err := discovery.Decode([]byte(v), discovery.FormatMission); err != nil {
+							return err
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
+	env := fileEnv(t, "mission")
+	cfg := env.provider + `data "spacemesh_discovery" "all" {}` + "\n"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "exists", "false"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.#", "0"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "json", "[]\n"),
+				),
+			},
+			{
+				PreConfig:   func() { env.write([]byte(`[{"net-id": 1}, {"net-id": 1}]`)) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)cannot be used.*net id 1 appears twice`),
+			},
+		},
+	})
+}
