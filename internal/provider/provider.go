@@ -164,6 +164,7 @@ func stringOrEnv(v types.String, env string) string {
 func (p *spacemeshProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDiscoveryEntryResource,
+		NewNetworkResource,
 	}
 }
 

@@ -1,0 +1,534 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/netconf"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = &networkResource{}
+	_ resource.ResourceWithModifyPlan       = &networkResource{}
+	_ resource.ResourceWithConfigValidators = &networkResource{}
+)
+
+// networkConfigClient fetches config_url. nil means netconf's default client,
+// which trusts only the system's roots; tests set a client that trusts their
+// own server. Unexported so that no configuration can weaken it.
+var networkConfigClient *http.Client
+
+// NewNetworkResource is the spacemesh_network resource.
+func NewNetworkResource() resource.Resource { return &networkResource{} }
+
+type networkResource struct {
+	data *providerData
+}
+
+type networkModel struct {
+	ID                   types.String `tfsdk:"id"`
+	Name                 types.String `tfsdk:"name"`
+	ConfigURL            types.String `tfsdk:"config_url"`
+	ConfigJSON           types.String `tfsdk:"config_json"`
+	NetID                types.Int64  `tfsdk:"net_id"`
+	Domain               types.String `tfsdk:"domain"`
+	NodeRelease          types.String `tfsdk:"node_release"`
+	MinNodeRelease       types.String `tfsdk:"min_node_release"`
+	LatestNodeRelease    types.String `tfsdk:"latest_node_release"`
+	MinSmappRelease      types.String `tfsdk:"min_smapp_release"`
+	LatestSmappRelease   types.String `tfsdk:"latest_smapp_release"`
+	SmappBaseDownloadURL types.String `tfsdk:"smapp_base_download_url"`
+	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
+	APIHostPattern       types.String `tfsdk:"api_host_pattern"`
+	ExplorerHostPattern  types.String `tfsdk:"explorer_host_pattern"`
+	DashHostPattern      types.String `tfsdk:"dash_host_pattern"`
+	APIJSONPort          types.Int64  `tfsdk:"api_json_port"`
+	APIGRPCPort          types.Int64  `tfsdk:"api_grpc_port"`
+
+	GenesisTime    types.String `tfsdk:"genesis_time"`
+	GenesisID      types.String `tfsdk:"genesis_id"`
+	SmappGenesisID types.String `tfsdk:"smapp_genesis_id"`
+	HRP            types.String `tfsdk:"hrp"`
+	LayerDuration  types.String `tfsdk:"layer_duration"`
+	LayersPerEpoch types.Int64  `tfsdk:"layers_per_epoch"`
+	ConfigSHA256   types.String `tfsdk:"config_sha256"`
+	APIJSONURL     types.String `tfsdk:"api_json_url"`
+	APIGRPCURL     types.String `tfsdk:"api_grpc_url"`
+	ExplorerURL    types.String `tfsdk:"explorer_url"`
+	DashURL        types.String `tfsdk:"dash_url"`
+	APIHost        types.String `tfsdk:"api_host"`
+	ExplorerHost   types.String `tfsdk:"explorer_host"`
+	DashHost       types.String `tfsdk:"dash_host"`
+	APINodeConfig  types.String `tfsdk:"api_node_config"`
+	DiscoveryEntry types.Object `tfsdk:"discovery_entry"`
+}
+
+// discoveryEntryAttrs are exactly the inputs of spacemesh_discovery_entry
+// this resource knows, so that a module passes each with one line.
+var discoveryEntryAttrs = map[string]attr.Type{
+	"net_id":                  types.Int64Type,
+	"net_name":                types.StringType,
+	"conf":                    types.StringType,
+	"api_json":                types.StringType,
+	"api_grpc":                types.StringType,
+	"explorer":                types.StringType,
+	"dash":                    types.StringType,
+	"min_node_release":        types.StringType,
+	"latest_node_release":     types.StringType,
+	"min_smapp_release":       types.StringType,
+	"latest_smapp_release":    types.StringType,
+	"smapp_base_download_url": types.StringType,
+	"node_base_download_url":  types.StringType,
+	"genesis_id":              types.StringType,
+}
+
+func (r *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_network"
+}
+
+func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	release := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{releaseValidator()}}
+	}
+	pattern := func(def, what string) schema.StringAttribute {
+		return schema.StringAttribute{
+			Optional: true, Computed: true, Default: stringdefault.StaticString(def),
+			MarkdownDescription: fmt.Sprintf("Host name pattern of the %s (default `%s`). Placeholders: `{net_id}` (required, so that networks never share a host name) and `{domain}`.", what, def),
+			Validators:          []validator.String{stringCheck{"Invalid host pattern", "must be a host name pattern containing {net_id}", netconf.ValidateHostPattern}},
+		}
+	}
+	port := func(def int64, what string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Optional: true, Computed: true, Default: int64default.StaticInt64(def),
+			MarkdownDescription: fmt.Sprintf("Port of the %s in its public URL and on the API node (default `%d`; 443 is left out of the URL). Cloudflare's proxy carries https only on 443, 2053, 2083, 2087, 2096 and 8443; on other ports the DNS record must not be proxied.", what, def),
+			Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+		}
+	}
+	entryAttrs := map[string]schema.Attribute{}
+	for name, t := range discoveryEntryAttrs {
+		if t == types.Int64Type {
+			entryAttrs[name] = schema.Int64Attribute{Computed: true}
+		} else {
+			entryAttrs[name] = schema.StringAttribute{Computed: true}
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Spacemesh network's identity and everything derived from it: genesis ids, service URLs, and the config its public API node runs with. " +
+			"It calls nothing but `config_url` (at plan time, when `config_json` is not given). " +
+			"The genesis is the network: a changed genesis or net id, or a changed document at `config_url`, plans a replacement (a new network); release fields update in place.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("The net id, as a string."),
+			"name": schema.StringAttribute{
+				Required: true, MarkdownDescription: "Friendly network name, e.g. `TweedleDee Open Testnet 118` (the discovery entry's `net_name`).",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"config_url": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Permanent https URL of the network's node config, published as the discovery entry's `conf`. Fetched at plan time unless `config_json` is given; a changed document there is a new network.",
+				Validators:          []validator.String{httpsURLValidator()},
+			},
+			"config_json": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The node config's contents (e.g. `file(\"config.json\")`). When given, nothing is fetched; a changed genesis in it plans a replacement, other changes update in place.",
+				Validators: []validator.String{stringCheck{"Invalid node config", "must be a JSON node config", func(s string) error {
+					_, err := netconf.Parse([]byte(s))
+					return err
+				}}},
+			},
+			"net_id": schema.Int64Attribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The network id. Legacy configs carry it (`p2p.network-id`) and a different value here is an error; current configs carry none, and then it is required. A change is a new network.",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"domain": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Domain of the service host names; default: the provider's `domain`.",
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"node_release": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The exact go-spacemesh image tag or git ref the API node runs.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"min_node_release":        release("Oldest supported node release, semver (a leading `v` is allowed)."),
+			"latest_node_release":     release("Newest node release, semver; at least `min_node_release`."),
+			"min_smapp_release":       release("Oldest supported Smapp release, semver."),
+			"latest_smapp_release":    release("Newest Smapp release, semver; at least `min_smapp_release`."),
+			"smapp_base_download_url": schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of Smapp downloads.", Validators: []validator.String{httpsURLValidator()}},
+			"node_base_download_url":  schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of node downloads.", Validators: []validator.String{httpsURLValidator()}},
+			"api_host_pattern":        pattern(netconf.DefaultAPIHostPattern, "public API (gRPC and JSON gateway)"),
+			"explorer_host_pattern":   pattern(netconf.DefaultExplorerHostPattern, "explorer"),
+			"dash_host_pattern":       pattern(netconf.DefaultDashHostPattern, "dashboard"),
+			"api_json_port":           port(netconf.DefaultAPIJSONPort, "JSON gateway"),
+			"api_grpc_port":           port(netconf.DefaultAPIGRPCPort, "public gRPC API"),
+
+			"genesis_time":     computed("`genesis.genesis-time`, as written in the config."),
+			"genesis_id":       computed("The node's genesis id: first 20 bytes, hex, of blake3(Unix seconds of the genesis time ++ genesis extra data)."),
+			"smapp_genesis_id": computed("The genesis id Smapp computes and expects in the discovery entry: blake3 of the genesis-time *string* ++ extra data, first 20 bytes, hex. It differs from `genesis_id`."),
+			"hrp":              computed("Address prefix (`main.network-hrp`, else the node's default for the config's preset)."),
+			"layer_duration":   computed("Layer duration as a Go duration, e.g. `5m0s`."),
+			"layers_per_epoch": schema.Int64Attribute{Computed: true, MarkdownDescription: "Layers per epoch."},
+			"config_sha256":    computed("sha256 of the config document, hex."),
+			"api_json_url":     computed("https URL of the JSON gateway."),
+			"api_grpc_url":     computed("https URL of the public gRPC API."),
+			"explorer_url":     computed("https URL of the explorer."),
+			"dash_url":         computed("https URL of the dashboard."),
+			"api_host":         computed("Host name of the API, for its DNS record."),
+			"explorer_host":    computed("Host name of the explorer, for its DNS record."),
+			"dash_host":        computed("Host name of the dashboard, for its DNS record."),
+			"api_node_config": computed("The node config the public API node runs with: the network config with only the public gRPC and JSON listeners on 0.0.0.0, " +
+				"the private and post listeners on loopback, the TLS listener off, CORS for the explorer and dashboard, and smeshing off. " +
+				"A network config that exposes private services is refused."),
+			"discovery_entry": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The attributes of this network's `spacemesh_discovery_entry` (its `genesis_id` is `smapp_genesis_id`).",
+				Attributes:          entryAttrs,
+			},
+		},
+	}
+}
+
+func (r *networkResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		releaseOrder{min: "min_node_release", latest: "latest_node_release"},
+		releaseOrder{min: "min_smapp_release", latest: "latest_smapp_release"},
+	}
+}
+
+func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan derives everything at plan time, fetching config_url when
+// config_json is not given, and plans a replacement when the network changed.
+func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy: nothing to derive
+	}
+	var plan networkModel
+	var configuredNetID types.Int64
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.derive(ctx, &plan, configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state networkModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if paths, changes := newNetwork(&state, &plan); len(paths) > 0 {
+			resp.RequiresReplace = append(resp.RequiresReplace, paths...)
+			resp.Diagnostics.AddAttributeWarning(paths[0], "This is a new network: spacemesh_network will be replaced",
+				"The network's identity changed ("+strings.Join(changes, "; ")+"). "+
+					"Everything that depends on this resource (the API node, the explorer, the dashboard and the discovery entry) belongs to the old network and is replaced with it. "+
+					"If this is not a new network, the config changed by mistake.")
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// newNetwork compares identities known in both state and plan. The genesis
+// and the net id are the network; so is the whole document at config_url
+// (a new network republished there), but not an edit of config_json that
+// keeps the genesis (bootnodes, poets, ...).
+func newNetwork(state, plan *networkModel) (path.Paths, []string) {
+	var paths path.Paths
+	var changes []string
+	differ := func(a, b attr.Value) bool {
+		return !a.IsUnknown() && !b.IsUnknown() && !a.IsNull() && !b.IsNull() && !a.Equal(b)
+	}
+	if differ(state.NetID, plan.NetID) {
+		paths = append(paths, path.Root("net_id"))
+		changes = append(changes, fmt.Sprintf("net id %d -> %d", state.NetID.ValueInt64(), plan.NetID.ValueInt64()))
+	}
+	for _, f := range []struct {
+		name     string
+		old, new types.String
+	}{
+		{"genesis_time", state.GenesisTime, plan.GenesisTime},
+		{"genesis_id", state.GenesisID, plan.GenesisID},
+		{"smapp_genesis_id", state.SmappGenesisID, plan.SmappGenesisID},
+	} {
+		if differ(f.old, f.new) {
+			paths = append(paths, path.Root(f.name))
+			changes = append(changes, fmt.Sprintf("%s %s -> %s", f.name, f.old.ValueString(), f.new.ValueString()))
+		}
+	}
+	if plan.ConfigJSON.IsNull() && state.ConfigJSON.IsNull() && differ(state.ConfigSHA256, plan.ConfigSHA256) {
+		paths = append(paths, path.Root("config_sha256"))
+		changes = append(changes, fmt.Sprintf("the document at %s changed: sha256 %s -> %s",
+			plan.ConfigURL.ValueString(), state.ConfigSHA256.ValueString(), plan.ConfigSHA256.ValueString()))
+	}
+	return paths, changes
+}
+
+// derive sets m's computed attributes from its inputs, leaving unknown what
+// depends on an unknown input. configuredNetID is net_id as written in the
+// configuration (null when left out).
+func (r *networkResource) derive(ctx context.Context, m *networkModel, configuredNetID types.Int64) diag.Diagnostics {
+	var diags diag.Diagnostics
+	unknownStr := types.StringUnknown()
+	for _, p := range []*types.String{&m.ID, &m.GenesisTime, &m.GenesisID, &m.SmappGenesisID, &m.HRP, &m.LayerDuration,
+		&m.ConfigSHA256, &m.APIJSONURL, &m.APIGRPCURL, &m.ExplorerURL, &m.DashURL, &m.APIHost, &m.ExplorerHost, &m.DashHost, &m.APINodeConfig} {
+		*p = unknownStr
+	}
+	m.LayersPerEpoch = types.Int64Unknown()
+	m.NetID = configuredNetID
+	if configuredNetID.IsNull() {
+		m.NetID = types.Int64Unknown()
+	}
+
+	// The config: given, fetched, or not known yet.
+	var (
+		raw        []byte
+		source     = path.Root("config_json")
+		sourceDesc = "config_json"
+	)
+	switch {
+	case m.ConfigJSON.IsUnknown():
+	case !m.ConfigJSON.IsNull():
+		raw = []byte(m.ConfigJSON.ValueString())
+	case m.ConfigURL.IsUnknown():
+		source = path.Root("config_url")
+	default:
+		source, sourceDesc = path.Root("config_url"), "the node config at "+m.ConfigURL.ValueString()
+		b, err := netconf.Fetch(ctx, networkConfigClient, m.ConfigURL.ValueString())
+		if err != nil {
+			diags.AddAttributeError(source, "Could not fetch the node config",
+				fmt.Sprintf("config_url: %v\nThe config is fetched at plan time because config_json is not set; set config_json to plan without network access.", err))
+			return diags
+		}
+		raw = b
+	}
+
+	var cfg *netconf.Config
+	if raw != nil {
+		var err error
+		if cfg, err = netconf.Parse(raw); err != nil {
+			diags.AddAttributeError(source, "Invalid node config", fmt.Sprintf("%s: %v", sourceDesc, err))
+			return diags
+		}
+		given := configuredNetID.ValueInt64() // 0 when null or unknown
+		id, err := cfg.Identity(given)
+		for _, e := range splitJoined(err) {
+			var ne *netconf.NetIDError
+			switch {
+			case errors.As(e, &ne) && configuredNetID.IsUnknown() && strings.Contains(ne.Msg, "is required"):
+				// net_id is still to come; nothing to say yet.
+			case errors.As(e, &ne):
+				diags.AddAttributeError(path.Root("net_id"), "Invalid net_id", ne.Msg)
+			default:
+				diags.AddAttributeError(source, "Invalid node config", fmt.Sprintf("%s: %v", sourceDesc, e))
+			}
+		}
+		if err == nil {
+			m.NetID = types.Int64Value(id.NetID)
+			m.GenesisTime = types.StringValue(id.GenesisTimeRaw)
+			m.GenesisID = types.StringValue(id.GenesisID)
+			m.SmappGenesisID = types.StringValue(id.SmappGenesisID)
+			m.HRP = types.StringValue(id.HRP)
+			m.LayerDuration = types.StringValue(id.LayerDuration.String())
+			m.LayersPerEpoch = types.Int64Value(id.LayersPerEpoch)
+			m.ConfigSHA256 = types.StringValue(id.ConfigSHA256)
+		}
+		if err := netconf.CheckSafe(cfg); err != nil {
+			diags.AddAttributeError(source, "Unsafe node config", fmt.Sprintf("%s: %v", sourceDesc, err))
+		}
+		if diags.HasError() {
+			return diags
+		}
+	}
+
+	// Service URLs: known once the net id, the domain and the patterns are.
+	domain, domainKnown := m.Domain.ValueString(), !m.Domain.IsUnknown()
+	if m.Domain.IsNull() {
+		domainKnown = r.data != nil
+		if r.data != nil {
+			domain = r.data.domain
+		}
+	}
+	var svc *netconf.Services
+	if !m.NetID.IsUnknown() && domainKnown && allKnown(m.APIHostPattern, m.ExplorerHostPattern, m.DashHostPattern, m.APIJSONPort, m.APIGRPCPort) {
+		s, err := netconf.ServiceURLs(netconf.ServiceOptions{
+			NetID: m.NetID.ValueInt64(), Domain: domain,
+			APIHostPattern: m.APIHostPattern.ValueString(), ExplorerHostPattern: m.ExplorerHostPattern.ValueString(),
+			DashHostPattern: m.DashHostPattern.ValueString(),
+			APIJSONPort:     int(m.APIJSONPort.ValueInt64()), APIGRPCPort: int(m.APIGRPCPort.ValueInt64()),
+		})
+		if err != nil {
+			diags.Append(fieldDiag(err, m.Domain.IsNull()))
+			return diags
+		}
+		svc = &s
+		m.ID = types.StringValue(strconv.FormatInt(m.NetID.ValueInt64(), 10))
+		m.APIHost, m.ExplorerHost, m.DashHost = types.StringValue(s.APIHost), types.StringValue(s.ExplorerHost), types.StringValue(s.DashHost)
+		m.APIJSONURL, m.APIGRPCURL = types.StringValue(s.APIJSONURL), types.StringValue(s.APIGRPCURL)
+		m.ExplorerURL, m.DashURL = types.StringValue(s.ExplorerURL), types.StringValue(s.DashURL)
+	} else if !m.NetID.IsUnknown() {
+		m.ID = types.StringValue(strconv.FormatInt(m.NetID.ValueInt64(), 10))
+	}
+
+	if cfg != nil && svc != nil {
+		out, err := netconf.RenderAPINodeConfig(cfg, netconf.RenderOptions{
+			GRPCPort: int(m.APIGRPCPort.ValueInt64()), JSONPort: int(m.APIJSONPort.ValueInt64()), CORSOrigins: svc.Origins(),
+		})
+		var fe *netconf.FieldError
+		switch {
+		case errors.As(err, &fe):
+			diags.Append(fieldDiag(err, m.Domain.IsNull()))
+		case err != nil:
+			diags.AddAttributeError(source, "Cannot render the API node config", fmt.Sprintf("%s: %v", sourceDesc, err))
+		default:
+			m.APINodeConfig = types.StringValue(string(out))
+		}
+	}
+
+	entry := map[string]attr.Value{
+		"net_id":                  m.NetID,
+		"net_name":                m.Name,
+		"conf":                    m.ConfigURL,
+		"api_json":                m.APIJSONURL,
+		"api_grpc":                m.APIGRPCURL,
+		"explorer":                m.ExplorerURL,
+		"dash":                    m.DashURL,
+		"min_node_release":        m.MinNodeRelease,
+		"latest_node_release":     m.LatestNodeRelease,
+		"min_smapp_release":       m.MinSmappRelease,
+		"latest_smapp_release":    m.LatestSmappRelease,
+		"smapp_base_download_url": m.SmappBaseDownloadURL,
+		"node_base_download_url":  m.NodeBaseDownloadURL,
+		"genesis_id":              m.SmappGenesisID,
+	}
+	obj, d := types.ObjectValue(discoveryEntryAttrs, entry)
+	diags.Append(d...)
+	m.DiscoveryEntry = obj
+	return diags
+}
+
+// fieldDiag points a netconf.FieldError at its attribute.
+func fieldDiag(err error, domainFromProvider bool) diag.Diagnostic {
+	var fe *netconf.FieldError
+	if !errors.As(err, &fe) {
+		return diag.NewErrorDiagnostic("Invalid network", err.Error())
+	}
+	msg := fe.Error()
+	if fe.Field == netconf.FieldDomain && domainFromProvider {
+		msg += " (the domain comes from the provider's domain or SPACEMESH_DOMAIN)"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(fe.Field), "Invalid "+fe.Field, msg)
+}
+
+func allKnown(vs ...attr.Value) bool {
+	for _, v := range vs {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// splitJoined undoes errors.Join, so each problem gets its own diagnostic.
+func splitJoined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// hasUnknown tells whether derive left something for apply time.
+func (m *networkModel) hasUnknown() bool {
+	return !allKnown(m.ID, m.NetID, m.GenesisTime, m.GenesisID, m.SmappGenesisID, m.HRP, m.LayerDuration, m.LayersPerEpoch,
+		m.ConfigSHA256, m.APIJSONURL, m.APIGRPCURL, m.ExplorerURL, m.DashURL, m.APIHost, m.ExplorerHost, m.DashHost,
+		m.APINodeConfig, m.DiscoveryEntry) || !allKnown(objectValues(m.DiscoveryEntry)...)
+}
+
+func objectValues(o types.Object) []attr.Value {
+	var vs []attr.Value
+	for _, v := range o.Attributes() {
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// apply stores the plan, deriving at apply time only what the plan could not
+// know: values known at plan time are never recomputed, so that apply
+// produces exactly what was planned.
+func (r *networkResource) apply(ctx context.Context, plan *networkModel, configuredNetID types.Int64) diag.Diagnostics {
+	if !plan.hasUnknown() {
+		return nil
+	}
+	return r.derive(ctx, plan, configuredNetID)
+}
+
+func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan networkModel
+	var configuredNetID types.Int64
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read keeps the state: the resource is derived from its inputs, and a
+// changed document at config_url is found by ModifyPlan, which fetches it on
+// every plan.
+func (r *networkResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state networkModel
+	var configuredNetID types.Int64
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, configuredNetID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity was unknown at plan time (config_json from another
+	// resource), so no replacement could be planned.
+	if paths, changes := newNetwork(&state, &plan); len(paths) > 0 {
+		resp.Diagnostics.AddAttributeWarning(paths[0], "The network's identity changed in place",
+			"The identity was not known at plan time, so no replacement could be planned ("+strings.Join(changes, "; ")+"). "+
+				"Resources that depend on this network still describe the old one: replace them (terraform apply -replace=...).")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete has nothing to remove: the resource owns no remote object.
+func (r *networkResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
