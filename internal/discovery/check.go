@@ -73,8 +73,8 @@ func ParseRelease(s string) (*semver.Version, error) {
 }
 
 // CheckReleaseOrder returns an error unless min <= latest.
-func CheckReleaseOrder(min, latest string) error {
-	lo, err := ParseRelease(min)
+func CheckReleaseOrder(minimum, latest string) error {
+	lo, err := ParseRelease(minimum)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func CheckReleaseOrder(min, latest string) error {
 		return err
 	}
 	if lo.GreaterThan(hi) {
-		return fmt.Errorf("the minimum release %q is newer than the latest release %q", min, latest)
+		return fmt.Errorf("the minimum release %q is newer than the latest release %q", minimum, latest)
 	}
 	return nil
 }

@@ -129,7 +129,10 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 		if err != nil {
 			return nil, decodeErrorf("%s: %v", pos, err)
 		}
-		key := tok.(string) // object keys are always strings once the JSON is valid
+		key, ok := tok.(string)
+		if !ok { // cannot happen once the JSON is valid: object keys are strings
+			return nil, decodeErrorf("%s has a key that is not a string", pos)
+		}
 		if seen[key] {
 			return nil, decodeErrorf("%s has the key %q twice", pos, key)
 		}

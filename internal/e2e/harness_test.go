@@ -19,10 +19,9 @@ import (
 const providerVersion = "0.0.1"
 
 var (
-	mirrorDir  string
-	cliConfig  string
-	terraform  string
-	buildError error
+	mirrorDir string
+	cliConfig string
+	terraform string
 )
 
 // TestMain builds the provider once into a filesystem mirror that terraform

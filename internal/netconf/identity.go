@@ -243,10 +243,8 @@ func (c *Config) layerDuration() (time.Duration, error) {
 // bytes). Mainnet gives 9eebff023abb17ccb775c602daade8ed708f0a50, the id
 // published for it (see identity_test.go).
 func GenesisID(genesisTime time.Time, extraData string) string {
-	h := blake3.New(32, nil)
-	h.Write([]byte(strconv.FormatInt(genesisTime.Unix(), 10)))
-	h.Write([]byte(extraData))
-	return hex.EncodeToString(h.Sum(nil)[:20])
+	sum := blake3.Sum256([]byte(strconv.FormatInt(genesisTime.Unix(), 10) + extraData))
+	return hex.EncodeToString(sum[:20])
 }
 
 // SmappGenesisID is the genesis id Smapp computes and matches discovery

@@ -73,8 +73,8 @@ provider "spacemesh" {
 	}
 }
 
-func bothEnvs(t *testing.T, format string) []docEnv {
-	return []docEnv{gcsEnv(t, format), fileEnv(t, format)}
+func bothEnvs(t *testing.T) []docEnv {
+	return []docEnv{gcsEnv(t, "mission"), fileEnv(t, "mission")}
 }
 
 // entryHCL renders a spacemesh_discovery_entry with valid defaults; set
@@ -155,7 +155,7 @@ func checkDocument(t *testing.T, env docEnv, foreign string, idKey string, wantI
 		for _, e := range list {
 			got = append(got, fmt.Sprint(e[idKey]))
 		}
-		if !reflect.DeepEqual(got, wantIDs) && !(len(got) == 0 && len(wantIDs) == 0) {
+		if !reflect.DeepEqual(got, wantIDs) && (len(got) != 0 || len(wantIDs) != 0) {
 			return fmt.Errorf("document net ids %v, want %v:\n%s", got, wantIDs, b)
 		}
 		if foreign != "" {
@@ -172,7 +172,7 @@ func checkDocument(t *testing.T, env docEnv, foreign string, idKey string, wantI
 }
 
 func TestAccDiscoveryEntryLifecycle(t *testing.T) {
-	for _, env := range bothEnvs(t, "mission") {
+	for _, env := range bothEnvs(t) {
 		t.Run(env.name, func(t *testing.T) {
 			env.write([]byte(foreignMission))
 			base := env.provider + entryHCL("net", 118, nil)
@@ -291,7 +291,7 @@ func editEntry(t *testing.T, env docEnv, id int64, fn func(*discovery.Entry)) {
 }
 
 func TestAccDiscoveryEntryManyInOneConfig(t *testing.T) {
-	for _, env := range bothEnvs(t, "mission") {
+	for _, env := range bothEnvs(t) {
 		t.Run(env.name, func(t *testing.T) {
 			var cfg strings.Builder
 			cfg.WriteString(env.provider)
@@ -330,7 +330,7 @@ func TestAccDiscoveryEntryManyInOneConfig(t *testing.T) {
 }
 
 func TestAccDiscoveryEntryRefusesUnmanagedEntry(t *testing.T) {
-	for _, env := range bothEnvs(t, "mission") {
+	for _, env := range bothEnvs(t) {
 		t.Run(env.name, func(t *testing.T) {
 			seed := []byte(`[{"net-id": 118, "net-name": "someone else's"}]` + "\n")
 			env.write(seed)
@@ -361,7 +361,7 @@ func TestAccDiscoveryEntryLeavesBrokenDocumentsAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, env := range bothEnvs(t, "mission") {
+		for _, env := range bothEnvs(t) {
 			t.Run(file+"/"+env.name, func(t *testing.T) {
 				env.write(seed)
 				resource.UnitTest(t, resource.TestCase{

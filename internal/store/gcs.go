@@ -135,7 +135,7 @@ func (g *GCS) Read(ctx context.Context) ([]byte, Version, error) {
 	if err != nil {
 		return nil, Version{}, g.classify("reading", err)
 	}
-	defer r.Close()
+	defer r.Close() //nolint:errcheck // a read-only stream: nothing to report on close
 	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
 	if err != nil {
 		return nil, Version{}, g.classify("reading", err)
@@ -160,7 +160,7 @@ func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, 
 	w.CacheControl = g.cacheControl
 	w.ChunkSize = 0 // one request: the object is small, and a single upload either lands whole or not at all
 	if _, err := w.Write(data); err != nil {
-		w.Close()
+		_ = w.Close() // the write already failed; its error is the one to report
 		return Version{}, g.classify("writing", err)
 	}
 	if err := w.Close(); err != nil {

@@ -113,8 +113,9 @@ func validBucket(name string) bool {
 		return false
 	}
 	for i, c := range name {
-		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
-		if !ok || (i == 0 || i == len(name)-1) && !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		edge := i == 0 || i == len(name)-1
+		if edge && !alnum || !alnum && c != '-' && c != '_' && c != '.' {
 			return false
 		}
 	}
