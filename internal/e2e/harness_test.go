@@ -79,11 +79,11 @@ func setup(tmp string) error {
 
 // workspace is one terraform working directory with its own state.
 type workspace struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 }
 
-func newWorkspace(t *testing.T, name string) *workspace {
+func newWorkspace(t testing.TB, name string) *workspace {
 	dir := filepath.Join(t.TempDir(), name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -123,6 +123,16 @@ func (w *workspace) run(ctx context.Context, args ...string) (string, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.String(), err
+}
+
+// mustRun runs terraform and fails the test with its output on failure.
+func (w *workspace) mustRun(args ...string) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if out, err := w.run(ctx, args...); err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
 }
 
 // all runs fn on every workspace at the same time and fails the test with

@@ -34,7 +34,7 @@ resource "spacemesh_discovery_entry" "net" {
 }
 
 // documentState returns the document's entries by net id, as generic JSON.
-func documentState(t *testing.T, b []byte) map[string]map[string]any {
+func documentState(t testing.TB, b []byte) map[string]map[string]any {
 	t.Helper()
 	var list []map[string]any
 	dec := json.NewDecoder(bytes.NewReader(b))
