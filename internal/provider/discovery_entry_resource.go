@@ -267,8 +267,7 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 				"(or an import block with id = %q).", docURL, entry.NetID, id, id))
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not add the discovery entry", err.Error())
+	if !writeOutcome(&resp.Diagnostics, err, "Could not add the discovery entry") {
 		return
 	}
 	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
@@ -323,8 +322,7 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
 		return doc.Upsert(entry)
 	})
-	if err != nil {
-		resp.Diagnostics.AddError("Could not update the discovery entry", err.Error())
+	if !writeOutcome(&resp.Diagnostics, err, "Could not update the discovery entry") {
 		return
 	}
 	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
@@ -349,9 +347,7 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 		doc.Remove(state.NetID.ValueInt64())
 		return nil
 	})
-	if err != nil {
-		resp.Diagnostics.AddError("Could not remove the discovery entry", err.Error())
-	}
+	writeOutcome(&resp.Diagnostics, err, "Could not remove the discovery entry")
 }
 
 // ImportState accepts `<discovery_url>#<net_id>`.

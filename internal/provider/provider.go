@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/cdn"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 )
@@ -41,6 +43,10 @@ type providerModel struct {
 	GoogleCredentials     types.String `tfsdk:"google_credentials"`
 	GoogleAccessToken     types.String `tfsdk:"google_access_token"`
 	StorageEndpoint       types.String `tfsdk:"storage_endpoint"`
+	CloudflareAPIToken    types.String `tfsdk:"cloudflare_api_token"`
+	CloudflareZoneID      types.String `tfsdk:"cloudflare_zone_id"`
+	CloudflareBaseURL     types.String `tfsdk:"cloudflare_base_url"`
+	DiscoveryPublicURLs   types.List   `tfsdk:"discovery_public_urls"`
 }
 
 func (p *spacemeshProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -90,6 +96,30 @@ func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive:           true,
 				MarkdownDescription: "A Google OAuth2 access token, used as it is. May also be set with `GOOGLE_OAUTH_ACCESS_TOKEN`.",
 			},
+			"cloudflare_api_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Cloudflare API token with the Zone > Cache Purge permission, used to purge `discovery_public_urls` after every write of the document. May also be set with `CLOUDFLARE_API_TOKEN`.",
+			},
+			"cloudflare_zone_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Id of the Cloudflare zone that serves `discovery_public_urls`. Setting it turns the purge on.",
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("discovery_public_urls"))},
+			},
+			"discovery_public_urls": schema.ListAttribute{
+				ElementType:         types.StringType,
+				Optional:            true,
+				MarkdownDescription: "The https URLs clients fetch the document from (e.g. `https://discover.spacemesh.io/`), purged from Cloudflare's cache after every write. A failed purge is a warning: the write has landed, and caches may serve the old document until its max-age passes.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(httpsURLValidator()),
+					listvalidator.AlsoRequires(path.MatchRoot("cloudflare_zone_id")),
+				},
+			},
+			"cloudflare_base_url": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Cloudflare API base URL (default `https://api.cloudflare.com/client/v4/`; env `CLOUDFLARE_BASE_URL`). For tests against a local server.",
+			},
 			"storage_endpoint": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Cloud Storage JSON API endpoint, for emulators, e.g. `http://127.0.0.1:4443/storage/v1/`. An `http://` endpoint is used without credentials. `STORAGE_EMULATOR_HOST` is honoured too.",
@@ -138,6 +168,25 @@ func (p *spacemeshProvider) Configure(ctx context.Context, req provider.Configur
 			resp.Diagnostics.AddAttributeError(path.Root("domain"), "Invalid SPACEMESH_DOMAIN", err.Error())
 			return
 		}
+	}
+	if !cfg.CloudflareZoneID.IsNull() {
+		token := stringOrEnv(cfg.CloudflareAPIToken, "CLOUDFLARE_API_TOKEN")
+		if token == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("cloudflare_api_token"), "Missing Cloudflare API token",
+				"cloudflare_zone_id is set, so the provider purges discovery_public_urls after every write: set cloudflare_api_token or CLOUDFLARE_API_TOKEN (a token with Zone > Cache Purge).")
+			return
+		}
+		purger, err := cdn.NewPurger(cdn.Config{
+			APIToken: token,
+			ZoneID:   cfg.CloudflareZoneID.ValueString(),
+			BaseURL:  cfg.CloudflareBaseURL.ValueString(),
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("cloudflare_zone_id"), "Invalid Cloudflare configuration", err.Error())
+			return
+		}
+		resp.Diagnostics.Append(cfg.DiscoveryPublicURLs.ElementsAs(ctx, &data.publicURLs, false)...)
+		data.purger = purger
 	}
 	if creds := data.gcs.CredentialsJSON; creds != "" && !strings.HasPrefix(strings.TrimSpace(creds), "{") {
 		// GOOGLE_CREDENTIALS may name a file, as it may for the google provider.

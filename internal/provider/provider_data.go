@@ -2,15 +2,23 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"cloud.google.com/go/storage"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/cdn"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 )
+
+// readWindow lets the reads of one refresh (Terraform runs up to ten at once)
+// share a GET; it costs each read at most this much latency.
+const readWindow = 10 * time.Millisecond
 
 // providerData is what Configure hands every resource and data source.
 type providerData struct {
@@ -20,6 +28,8 @@ type providerData struct {
 	coalesce     bool
 	cacheControl string
 	gcs          store.GCSConfig
+	purger       *cdn.Purger // nil: no CDN purge
+	publicURLs   []string
 
 	mu        sync.Mutex
 	gcsClient *storage.Client
@@ -69,6 +79,7 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 		return nil, err
 	}
 	var st store.Store
+	var interval time.Duration
 	switch loc.Scheme {
 	case "gs":
 		if d.gcsClient == nil {
@@ -80,18 +91,37 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 			d.gcsClient = c
 		}
 		st = store.NewGCS(d.gcsClient, loc, d.cacheControl)
+		interval = store.GCSMutationInterval
 	default:
 		st = store.NewFile(loc)
 	}
 	format := d.format
-	s := store.NewSyncer(st, store.SyncerConfig{
-		Coalesce: d.coalesce,
+	var afterWrite func(context.Context) error
+	if d.purger != nil {
+		purger, urls := d.purger, d.publicURLs
+		afterWrite = func(ctx context.Context) error {
+			if err := purger.PurgeURLs(ctx, urls); err != nil {
+				return fmt.Errorf("purging %s from Cloudflare's cache failed, so clients may see the previous document until its Cache-Control max-age passes: %w", strings.Join(urls, ", "), err)
+			}
+			return nil
+		}
+	}
+	cfg := store.SyncerConfig{
+		AfterWrite: afterWrite,
+		Coalesce:   d.coalesce,
 		// Never write what could not be read back.
 		Validate: func(b []byte) error {
 			_, err := discovery.Decode(b, format)
 			return err
 		},
-	})
+	}
+	// Pacing and read windows are part of coalescing: off, every change
+	// reads and writes at once, which is the behaviour to compare against.
+	if d.coalesce {
+		cfg.MinWriteInterval = interval
+		cfg.ReadWindow = readWindow
+	}
+	s := store.NewSyncer(st, cfg)
 	d.syncers[url] = s
 	return s, nil
 }
@@ -115,6 +145,22 @@ func (d *providerData) readDocument(ctx context.Context, url string) (*discovery
 		return nil, fmt.Errorf("the discovery document %s cannot be used: %w", url, err)
 	}
 	return doc, nil
+}
+
+// writeOutcome reports the result of mutate: a failed CDN purge after a
+// successful write is a warning, anything else an error. It returns false
+// when the write did not happen.
+func writeOutcome(diags *diag.Diagnostics, err error, summary string) bool {
+	var after *store.AfterWriteError
+	if errors.As(err, &after) {
+		diags.AddWarning("Discovery document written; CDN purge failed", after.Error())
+		return true
+	}
+	if err != nil {
+		diags.AddError(summary, err.Error())
+		return false
+	}
+	return true
 }
 
 // mutate applies fn to the document at url (an empty one when absent) by

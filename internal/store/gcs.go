@@ -24,6 +24,10 @@ import (
 // serves public objects with max-age=3600.
 const DefaultCacheControl = "public, max-age=60"
 
+// GCSMutationInterval is how often GCS lets one object change: about once a
+// second, beyond which it answers 429.
+const GCSMutationInterval = time.Second
+
 // GCSConfig says how to reach Cloud Storage. With nothing set the client uses
 // Application Default Credentials; with STORAGE_EMULATOR_HOST set, or an
 // http:// Endpoint, it talks to an emulator without credentials.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
 )
@@ -398,4 +399,113 @@ func TestSyncerSharesReadsButNeverAnOlderOne(t *testing.T) {
 		t.Errorf("read after write returned %q %v", data, err)
 	}
 	<-slow
+}
+
+func TestSyncerAfterWrite(t *testing.T) {
+	var calls atomic.Int64
+	fail := atomic.Bool{}
+	sy := store.NewSyncer(fileStore(t), store.SyncerConfig{AfterWrite: func(context.Context) error {
+		calls.Add(1)
+		if fail.Load() {
+			return errors.New("purge refused")
+		}
+		return nil
+	}})
+	if err := sy.Mutate(context.Background(), addLine("a")); err != nil {
+		t.Fatal(err)
+	}
+	// No change, no write, no purge.
+	if err := sy.Mutate(context.Background(), addLine("a")); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("AfterWrite ran %d times, want 1", calls.Load())
+	}
+	fail.Store(true)
+	err := sy.Mutate(context.Background(), addLine("b"))
+	var aw *store.AfterWriteError
+	if !errors.As(err, &aw) || !strings.Contains(err.Error(), "purge refused") {
+		t.Fatalf("error %v, want an AfterWriteError", err)
+	}
+	data, _, _ := sy.Read(context.Background())
+	if string(data) != "a\nb\n" {
+		t.Errorf("the write was lost: %q", data)
+	}
+}
+
+// TestGCSRateLimitIsTransientWithRetryAfter writes twice within GCS's
+// one-mutation-per-second limit through the fault proxy.
+func TestGCSRateLimitIsTransientWithRetryAfter(t *testing.T) {
+	gcs := storetest.StartFakeGCS(t, "sm-test")
+	proxy, err := gcsfault.Start("127.0.0.1:0", gcsfault.Config{
+		Upstream:         gcs.URL(),
+		MutationInterval: time.Hour, // the second write always lands inside the interval
+		RetryAfter:       2 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: proxy.URL + "/storage/v1/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := store.ParseURL("gs://sm-test/networks.json")
+	s := store.NewGCS(client, loc, "")
+	v, err := s.Write(context.Background(), []byte("[]\n"), store.Version{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Write(context.Background(), []byte("[1]\n"), v)
+	var te *store.TransientError
+	if !errors.As(err, &te) || !te.Rejected || te.RetryAfter != 2*time.Second || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("second write: %#v, want a rejected TransientError with Retry-After 2s", err)
+	}
+	// A 503 is transient but not "rejected": for a write, the Syncer then
+	// treats the change as possibly applied.
+	proxy.InjectOnce(func(r gcsfault.Request) bool {
+		return r.Kind == gcsfault.KindMediaDownload || r.Kind == gcsfault.KindObjectGet
+	}, gcsfault.Fault503)
+	if _, _, err := s.Read(context.Background()); !errors.As(err, &te) || te.Rejected {
+		t.Fatalf("read with an injected 503: %v, want a TransientError", err)
+	}
+}
+
+func TestBackoffHonoursRetryAfter(t *testing.T) {
+	b := store.Backoff{Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond}
+	sy := store.NewSyncer(&scripted{Store: fileStore(t), writeFails: []error{
+		&store.TransientError{Err: errors.New("429"), Rejected: true, RetryAfter: 300 * time.Millisecond},
+	}}, store.SyncerConfig{Backoff: b})
+	start := time.Now()
+	if err := sy.Mutate(context.Background(), addLine("x")); err != nil {
+		t.Fatal(err)
+	}
+	// A lower bound only: the retry must not come before the server allowed it.
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("retried after %v, before the server's Retry-After of 300ms", d)
+	}
+}
+
+func TestSyncerReadWindowGathersStaggeredCallers(t *testing.T) {
+	inner := fileStore(t)
+	if _, err := inner.Write(context.Background(), []byte("v1\n"), store.Version{}); err != nil {
+		t.Fatal(err)
+	}
+	s := &scripted{Store: inner}
+	sy := store.NewSyncer(s, store.SyncerConfig{Coalesce: true, ReadWindow: 300 * time.Millisecond})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := sy.Read(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+		time.Sleep(5 * time.Millisecond)
+	}
+	wg.Wait()
+	if n := s.reads.Load(); n > 3 {
+		t.Errorf("%d GETs for 10 callers arriving within the read window", n)
+	}
 }

@@ -49,8 +49,28 @@ type SyncerConfig struct {
 	Coalesce bool
 	// Validate, when set, must accept every document before it is written.
 	Validate func([]byte) error
-	Backoff  Backoff
+	// AfterWrite, when set, runs once after every successful write (e.g. a
+	// CDN purge). Its failure does not undo the write: callers get it as an
+	// *AfterWriteError.
+	AfterWrite func(ctx context.Context) error
+	Backoff    Backoff
+	// MinWriteInterval paces writes of one Syncer: GCS allows about one
+	// mutation per second per object and answers 429 beyond that. Waiting
+	// lets more changes join the next write instead.
+	MinWriteInterval time.Duration
+	// ReadWindow, with Coalesce, is how long a read waits for other callers
+	// to join it before it starts.
+	ReadWindow time.Duration
 }
+
+// AfterWriteError reports that the document was written but the AfterWrite
+// step failed.
+type AfterWriteError struct {
+	Err error
+}
+
+func (e *AfterWriteError) Error() string { return "the document was written, but: " + e.Err.Error() }
+func (e *AfterWriteError) Unwrap() error { return e.Err }
 
 // Stats counts what a Syncer did.
 type Stats struct {
@@ -65,6 +85,8 @@ type Syncer struct {
 	mu      sync.Mutex
 	pending []*changeRequest
 	running bool
+
+	lastWrite time.Time // end of the last successful write; guarded by mu
 
 	readMu   sync.Mutex
 	inflight *readCall // started before the callers now arriving
@@ -119,6 +141,7 @@ func (s *Syncer) Mutate(ctx context.Context, change Change) error {
 // that arrive during a write join the next one.
 func (s *Syncer) drain() {
 	for {
+		s.pace(context.Background())
 		batch := s.take()
 		if len(batch) == 0 {
 			return
@@ -126,6 +149,16 @@ func (s *Syncer) drain() {
 		ctx, cancel := sharedContext(batch)
 		s.round(ctx, batch, true)
 		cancel()
+	}
+}
+
+// pace waits until MinWriteInterval has passed since the last write.
+func (s *Syncer) pace(ctx context.Context) {
+	s.mu.Lock()
+	wait := time.Until(s.lastWrite.Add(s.cfg.MinWriteInterval))
+	s.mu.Unlock()
+	if wait > 0 {
+		s.sleep(ctx, wait)
 	}
 }
 
@@ -221,14 +254,32 @@ func (s *Syncer) round(ctx context.Context, batch []*changeRequest, join bool) {
 		s.writes.Add(1)
 		switch {
 		case err == nil:
+			s.mu.Lock()
+			s.lastWrite = time.Now()
+			s.mu.Unlock()
 			s.changes.Add(int64(len(included)))
-			s.finishAll(included, nil)
+			var after error
+			if s.cfg.AfterWrite != nil {
+				if err := s.cfg.AfterWrite(ctx); err != nil {
+					after = &AfterWriteError{Err: err}
+				}
+			}
+			s.finishAll(included, after)
 			return
 		case errors.Is(err, ErrConflict):
 			s.conflicts.Add(1)
 			lastErr = err
-			// Several writers racing each other: spread them out.
-			if attempt >= 2 && !s.sleep(ctx, s.cfg.Backoff.pause(attempt-2, 0)) {
+			// Someone else just wrote: with a write interval, their write
+			// blocks ours for about that long. Several writers racing each
+			// other are spread out further.
+			pause := time.Duration(0)
+			if s.cfg.MinWriteInterval > 0 {
+				pause = s.cfg.MinWriteInterval/2 + rand.N(s.cfg.MinWriteInterval)
+			}
+			if attempt >= 2 {
+				pause += s.cfg.Backoff.pause(attempt-2, 0)
+			}
+			if pause > 0 && !s.sleep(ctx, pause) {
 				s.finishAll(included, withLast(ctx.Err(), lastErr))
 				return
 			}
@@ -344,6 +395,7 @@ func shared(ctxs []context.Context) (context.Context, context.CancelFunc) {
 }
 
 type readCall struct {
+	started bool // its GET has begun; guarded by readMu
 	waiters []context.Context
 	done    chan struct{}
 	data    []byte
@@ -360,17 +412,20 @@ func (s *Syncer) Read(ctx context.Context) ([]byte, Version, error) {
 	}
 	s.readMu.Lock()
 	var call *readCall
-	if s.inflight == nil {
-		call = &readCall{done: make(chan struct{}), waiters: []context.Context{ctx}}
+	switch {
+	case s.inflight == nil:
+		call = &readCall{done: make(chan struct{})}
 		s.inflight = call
 		go s.runRead(call)
-	} else {
+	case !s.inflight.started:
+		call = s.inflight // its GET has not begun: it is as fresh as a new one
+	default:
 		if s.next == nil {
 			s.next = &readCall{done: make(chan struct{})}
 		}
 		call = s.next
-		call.waiters = append(call.waiters, ctx)
 	}
+	call.waiters = append(call.waiters, ctx)
 	s.readMu.Unlock()
 	select {
 	case <-call.done:
@@ -381,7 +436,14 @@ func (s *Syncer) Read(ctx context.Context) ([]byte, Version, error) {
 }
 
 func (s *Syncer) runRead(call *readCall) {
-	ctx, cancel := shared(call.waiters)
+	if s.cfg.ReadWindow > 0 {
+		time.Sleep(s.cfg.ReadWindow) // callers arriving meanwhile join this read
+	}
+	s.readMu.Lock()
+	call.started = true
+	waiters := call.waiters
+	s.readMu.Unlock()
+	ctx, cancel := shared(waiters)
 	call.data, call.version, call.err = s.readRetrying(ctx)
 	cancel()
 	close(call.done)
