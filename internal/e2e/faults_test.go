@@ -70,9 +70,12 @@ func entriesHCL(ids []int, version int) string {
 func TestProcessesThroughFaults(t *testing.T) {
 	faults := gcsfault.Config{
 		MutationInterval: time.Second,
-		WriteFaults:      gcsfault.Faults{FailRate: 0.1, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.2, Delay: 150 * time.Millisecond},
-		ReadFaults:       gcsfault.Faults{FailRate: 0.05, DropAfterRate: 0.05, DelayRate: 0.2, Delay: 100 * time.Millisecond},
-		Seed:             7,
+		// Some writes are held longer than the mutation interval, so that a
+		// write based on a stale read would land rather than be refused with
+		// a 429: only the generation precondition stops it.
+		WriteFaults: gcsfault.Faults{FailRate: 0.1, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.3, Delay: 2500 * time.Millisecond},
+		ReadFaults:  gcsfault.Faults{FailRate: 0.05, DropAfterRate: 0.05, DelayRate: 0.2, Delay: 100 * time.Millisecond},
+		Seed:        7,
 	}
 	emu := startEmulator(t, faults)
 	emu.gcs.Put("sm-discovery", "networks.json", []byte(foreign))
