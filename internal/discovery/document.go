@@ -87,8 +87,9 @@ func Decode(data []byte, f Format) (*Document, error) {
 	}
 	doc := &Document{format: f}
 	byID := map[int64]*wireEntry{}
+	lines := lineCounter{data: data, line: 1, col: 1}
 	for dec.More() {
-		pos := locate(data, dec.InputOffset(), len(doc.entries)+1)
+		pos := lines.position(dec.InputOffset(), len(doc.entries)+1)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, syntaxError(data, err)
@@ -210,26 +211,38 @@ func syntaxError(data []byte, err error) error {
 
 // locate finds the line and column of the first value at or after offset.
 func locate(data []byte, offset int64, index int) position {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
+	c := lineCounter{data: data, line: 1, col: 1}
+	return c.position(offset, index)
+}
+
+// lineCounter turns increasing offsets into lines and columns, scanning the
+// data once however many entries a document has.
+type lineCounter struct {
+	data      []byte
+	off       int64
+	line, col int
+}
+
+func (c *lineCounter) position(offset int64, index int) position {
+	if offset > int64(len(c.data)) {
+		offset = int64(len(c.data))
 	}
-	for offset < int64(len(data)) {
-		c := data[offset]
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' {
+	for offset < int64(len(c.data)) {
+		ch := c.data[offset]
+		if ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r' && ch != ',' {
 			break
 		}
 		offset++
 	}
-	line, col := 1, 1
-	for _, c := range data[:offset] {
-		if c == '\n' {
-			line++
-			col = 1
+	for ; c.off < offset; c.off++ {
+		if c.data[c.off] == '\n' {
+			c.line++
+			c.col = 1
 		} else {
-			col++
+			c.col++
 		}
 	}
-	return position{index: index, line: line, col: col}
+	return position{index: index, line: c.line, col: c.col}
 }
 
 func describeToken(tok json.Token) string {
