@@ -1,0 +1,138 @@
+# The production root with every provider mocked (the spacemesh provider too: it would fetch the
+# networks' configs). scripts/test-modules.sh reads the plan of plan_two_networks (-verbose) and
+# reports how many resources it creates.
+
+mock_provider "google" {
+  mock_data "google_container_cluster" {
+    defaults = {
+      endpoint = "203.0.113.1"
+      master_auth = [{
+        cluster_ca_certificate    = "Y2E="
+        client_certificate        = ""
+        client_key                = ""
+        client_certificate_config = [{ issue_client_certificate = false }]
+      }]
+    }
+  }
+}
+mock_provider "helm" {}
+mock_provider "kubernetes" {}
+mock_provider "cloudflare" {}
+mock_provider "spacemesh" {}
+
+mock_provider "http" {
+  mock_data "http" {
+    defaults = {
+      status_code   = 200
+      response_body = "[]"
+    }
+  }
+}
+
+override_resource {
+  target          = module.testnet_118.spacemesh_network.this
+  override_during = plan
+  values = {
+    api_host        = "118.api.example.org"
+    explorer_host   = "118.explore.example.org"
+    dash_host       = "118.dash.example.org"
+    api_json_url    = "https://118.api.example.org:9091"
+    api_grpc_url    = "https://118.api.example.org:9092"
+    explorer_url    = "https://118.explore.example.org/"
+    dash_url        = "https://118.dash.example.org/"
+    hrp             = "stest"
+    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    discovery_entry = {
+      net_id                  = 118
+      net_name                = "Open Testnet 118"
+      conf                    = "https://configs.example.org/testnet-118.json"
+      api_json                = "https://118.api.example.org:9091"
+      api_grpc                = "https://118.api.example.org:9092"
+      explorer                = "https://118.explore.example.org/"
+      dash                    = "https://118.dash.example.org/"
+      min_node_release        = "1.7.0"
+      latest_node_release     = "v1.7.6"
+      min_smapp_release       = "1.6.0"
+      latest_smapp_release    = "1.7.2"
+      smapp_base_download_url = "https://smapp.example.org/dist"
+      node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+      genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f48"
+    }
+  }
+}
+
+override_resource {
+  target          = module.testnet_119.spacemesh_network.this
+  override_during = plan
+  values = {
+    api_host        = "119.api.example.org"
+    explorer_host   = "119.explore.example.org"
+    dash_host       = "119.dash.example.org"
+    api_json_url    = "https://119.api.example.org:9091"
+    api_grpc_url    = "https://119.api.example.org:9092"
+    explorer_url    = "https://119.explore.example.org/"
+    dash_url        = "https://119.dash.example.org/"
+    hrp             = "stest"
+    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    discovery_entry = {
+      net_id                  = 119
+      net_name                = "Open Testnet 119"
+      conf                    = "https://configs.example.org/testnet-119.json"
+      api_json                = "https://119.api.example.org:9091"
+      api_grpc                = "https://119.api.example.org:9092"
+      explorer                = "https://119.explore.example.org/"
+      dash                    = "https://119.dash.example.org/"
+      min_node_release        = "1.7.0"
+      latest_node_release     = "v1.7.6"
+      min_smapp_release       = "1.6.0"
+      latest_smapp_release    = "1.7.2"
+      smapp_base_download_url = "https://smapp.example.org/dist"
+      node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+      genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f49"
+    }
+  }
+}
+
+variables {
+  project_id                = "sm-web-prod"
+  domain                    = "example.org"
+  cloudflare_zone_id        = "0123456789abcdef0123456789abcdef"
+  discovery_bucket          = "sm-discovery-example"
+  notification_channels     = ["projects/sm-web-prod/notificationChannels/42"]
+  ingress_ip                = "203.0.113.10"
+  tls_secret_project        = "sm-secrets"
+  terraform_service_account = "serviceAccount:tfc@sm-web-prod.iam.gserviceaccount.com"
+}
+
+run "plan_two_networks" {
+  command = plan
+
+  assert {
+    condition     = module.discovery.public_url == "https://discover.example.org/networks.json" && module.discovery.discovery_url == "gs://sm-discovery-example/networks.json"
+    error_message = "One discovery service at the permanent name."
+  }
+
+  assert {
+    condition     = module.testnet_118.hosts.api == "118.api.example.org" && module.testnet_119.hosts.api == "119.api.example.org"
+    error_message = "Each network block gets its own host names."
+  }
+
+  assert {
+    condition     = module.testnet_118.namespace != module.testnet_119.namespace
+    error_message = "Networks do not share a namespace."
+  }
+}
+
+run "checks_report_a_dead_endpoint" {
+  command = plan
+
+  override_data {
+    target          = data.http.testnet_118_info
+    override_during = plan
+    values = {
+      status_code = 503
+    }
+  }
+
+  expect_failures = [check.testnet_118_api_json]
+}

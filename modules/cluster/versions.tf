@@ -1,0 +1,14 @@
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 8.0"
+    }
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 3.2"
+    }
+  }
+}

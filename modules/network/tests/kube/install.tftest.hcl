@@ -1,0 +1,77 @@
+# Run by scripts/test-modules-kube.sh only (terraform test -test-directory=tests/kube), against a
+# local kube-apiserver: the real kubernetes and helm providers (KUBE_CONFIG_PATH) install the
+# module's namespace, service account, certificate Secret, network policies and the five helm
+# releases (helm_wait = false: there is no scheduler, pods stay Pending). Google and Cloudflare are
+# mocked; the spacemesh provider is real (file:// document).
+
+mock_provider "google" {
+  mock_data "google_secret_manager_secret_version" {
+    defaults = {
+      secret_data = "-----BEGIN TEST PEM-----"
+    }
+  }
+}
+mock_provider "cloudflare" {}
+
+variables {
+  net_id                   = 118
+  name                     = "TweedleDee Open Testnet 118"
+  config_url               = "https://configs.example.org/testnet-118.json"
+  config_json              = file("tests/testdata/testnet-118.json")
+  node_release             = "v1.7.6"
+  min_node_release         = "1.7.0"
+  min_smapp_release        = "1.6.0"
+  latest_smapp_release     = "1.7.2"
+  smapp_base_download_url  = "https://smapp.example.org/dist"
+  node_base_download_url   = "https://downloads.example.org/go-spacemesh"
+  explorer_backend_release = "v1.7.7"
+  dash_backend_release     = "v1.2.0"
+  frontends                = { explorer_release = "v2.1.0", dash_release = "v1.4.0" }
+  domain                   = "example.org"
+  cloudflare_zone_id       = "0123456789abcdef0123456789abcdef"
+  project_id               = "sm-web-test"
+  notification_channels    = ["projects/sm-web-test/notificationChannels/123"]
+  ingress                  = { ip_address = "203.0.113.10" }
+  tls = {
+    secret_manager = { project = "sm-secrets", certificate_secret = "t118-crt", private_key_secret = "t118-key" }
+  }
+  helm_wait = false
+}
+
+run "install" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for r in concat([helm_release.api_node, helm_release.explorer, helm_release.dashboard], values(helm_release.frontend)) :
+      r.status == "deployed" && r.metadata.revision == 1 && r.namespace == "spacemesh-118"
+    ])
+    error_message = "Every chart installs into the network's namespace."
+  }
+
+  assert {
+    condition     = kubernetes_namespace_v1.this[0].metadata[0].labels["pod-security.kubernetes.io/enforce"] == "baseline"
+    error_message = "The namespace enforces the baseline Pod Security Standard."
+  }
+}
+
+run "plan_node_upgrade" {
+  command = plan
+
+  variables {
+    node_release = "v1.7.7"
+  }
+}
+
+run "node_upgrade" {
+  command = apply
+
+  variables {
+    node_release = "v1.7.7"
+  }
+
+  assert {
+    condition     = helm_release.api_node.metadata.revision == 2 && helm_release.api_node.status == "deployed" && helm_release.explorer.metadata.revision == 2 && helm_release.dashboard.metadata.revision == 1
+    error_message = "A node upgrade is a helm upgrade (revision 2) of the API node and the explorer; the dashboard is untouched."
+  }
+}

@@ -1,0 +1,260 @@
+# Every input is checked at plan time, before anything is created; the API node config the provider
+# renders is checked again (defence in depth) before any workload runs it.
+
+mock_provider "google" {}
+mock_provider "helm" {}
+mock_provider "kubernetes" {}
+mock_provider "cloudflare" {}
+
+mock_provider "spacemesh" {
+  mock_resource "spacemesh_network" {
+    override_during = plan
+    defaults = {
+      api_host         = "118.api.example.org"
+      explorer_host    = "118.explore.example.org"
+      dash_host        = "118.dash.example.org"
+      api_json_url     = "https://118.api.example.org:9091"
+      api_grpc_url     = "https://118.api.example.org:9092"
+      explorer_url     = "https://118.explore.example.org/"
+      dash_url         = "https://118.dash.example.org/"
+      id               = "118"
+      hrp              = "stest"
+      genesis_time     = "2026-09-01T12:00:00Z"
+      layer_duration   = "5m0s"
+      layers_per_epoch = 288
+      genesis_id       = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+      smapp_genesis_id = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"
+      config_sha256    = "0000000000000000000000000000000000000000000000000000000000000000"
+      api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+      discovery_entry = {
+        net_id                  = 118
+        net_name                = "TweedleDee Open Testnet 118"
+        conf                    = "https://configs.example.org/testnet-118.json"
+        api_json                = "https://118.api.example.org:9091"
+        api_grpc                = "https://118.api.example.org:9092"
+        explorer                = "https://118.explore.example.org/"
+        dash                    = "https://118.dash.example.org/"
+        min_node_release        = "1.7.0"
+        latest_node_release     = "v1.7.6"
+        min_smapp_release       = "1.6.0"
+        latest_smapp_release    = "1.7.2"
+        smapp_base_download_url = "https://smapp.example.org/dist"
+        node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+        genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+      }
+    }
+  }
+}
+
+variables {
+  net_id                   = 118
+  name                     = "TweedleDee Open Testnet 118"
+  config_url               = "https://configs.example.org/testnet-118.json"
+  node_release             = "v1.7.6"
+  min_node_release         = "1.7.0"
+  min_smapp_release        = "1.6.0"
+  latest_smapp_release     = "1.7.2"
+  smapp_base_download_url  = "https://smapp.example.org/dist"
+  node_base_download_url   = "https://downloads.example.org/go-spacemesh"
+  explorer_backend_release = "v1.7.7"
+  dash_backend_release     = "v1.2.0"
+  frontends                = { explorer_release = "v2.1.0", dash_release = "v1.4.0" }
+  domain                   = "example.org"
+  cloudflare_zone_id       = "0123456789abcdef0123456789abcdef"
+  project_id               = "sm-web-test"
+  notification_channels    = ["projects/sm-web-test/notificationChannels/123"]
+  ingress                  = { ip_address = "203.0.113.10" }
+  tls = {
+    secret_manager = { project = "sm-secrets", certificate_secret = "t118-crt", private_key_secret = "t118-key" }
+  }
+}
+
+run "config_url_must_be_https" {
+  command = plan
+  variables {
+    config_url = "http://configs.example.org/testnet-118.json"
+  }
+  expect_failures = [var.config_url]
+}
+
+run "download_urls_must_be_https" {
+  command = plan
+  variables {
+    smapp_base_download_url = "http://smapp.example.org/dist"
+  }
+  expect_failures = [var.smapp_base_download_url]
+}
+
+run "net_id_positive" {
+  command = plan
+  variables {
+    net_id = 0
+  }
+  expect_failures = [var.net_id]
+}
+
+run "releases_are_semver" {
+  command = plan
+  variables {
+    latest_smapp_release = "latest"
+  }
+  expect_failures = [var.latest_smapp_release]
+}
+
+run "frontends_need_releases" {
+  command = plan
+  variables {
+    frontends = { enabled = true, explorer_release = "v2.1.0" }
+  }
+  expect_failures = [var.frontends]
+}
+
+run "exactly_one_tls_source" {
+  command = plan
+  variables {
+    tls = {
+      secret_manager       = { project = "sm-secrets", certificate_secret = "c", private_key_secret = "k" }
+      existing_secret_name = "wildcard-tls"
+    }
+  }
+  expect_failures = [var.tls]
+}
+
+run "existing_secret_needs_existing_namespace" {
+  command = plan
+  variables {
+    tls = { existing_secret_name = "wildcard-tls" }
+  }
+  expect_failures = [var.tls]
+}
+
+run "existing_secret_in_platform_namespace" {
+  command = plan
+  variables {
+    tls              = { existing_secret_name = "wildcard-tls" }
+    create_namespace = false
+    namespace        = "web-118"
+  }
+
+  assert {
+    condition     = length(kubernetes_secret_v1.tls) == 0 && length(kubernetes_namespace_v1.this) == 0 && yamldecode(helm_release.api_node.values[0]).ingress.tlsSecretName == "wildcard-tls" && helm_release.api_node.namespace == "web-118"
+    error_message = "An existing certificate Secret is used by name, in the platform's namespace, and nothing is copied."
+  }
+}
+
+run "cert_manager_issues_per_ingress" {
+  command = plan
+
+  variables {
+    tls = { cert_manager_cluster_issuer = "letsencrypt-dns" }
+  }
+
+  assert {
+    condition = (
+      length(kubernetes_secret_v1.tls) == 0 &&
+      yamldecode(helm_release.api_node.values[0]).ingress.json.annotations["cert-manager.io/cluster-issuer"] == "letsencrypt-dns" &&
+      !contains(keys(yamldecode(helm_release.api_node.values[0]).ingress.grpc.annotations), "cert-manager.io/cluster-issuer") &&
+      yamldecode(helm_release.api_node.values[0]).ingress.tlsSecretName == "api-tls" &&
+      yamldecode(helm_release.dashboard.values[0]).ingress.tlsSecretName == "dash-api-tls"
+    )
+    error_message = "With cert-manager, every host's Ingress asks the issuer for its certificate; the gRPC Ingress shares the API host's."
+  }
+}
+
+run "notification_channels_are_ids" {
+  command = plan
+  variables {
+    notification_channels = ["alerts@example.org"]
+  }
+  expect_failures = [var.notification_channels]
+}
+
+run "extra_keys_may_not_shadow" {
+  command = plan
+  variables {
+    discovery_extra = { explorerAPI = "https://elsewhere.example.org/" }
+  }
+  expect_failures = [var.discovery_extra]
+}
+
+run "host_pattern_needs_net_id" {
+  command = plan
+  variables {
+    explorer_api_host_pattern = "explorer-api.{domain}"
+  }
+  expect_failures = [var.explorer_api_host_pattern]
+}
+
+run "branch_release_needs_latest_node_release" {
+  command = plan
+  variables {
+    node_release = "develop"
+  }
+  expect_failures = [var.latest_node_release]
+}
+
+run "private_listener_on_a_public_address_is_refused" {
+  command = plan
+
+  override_resource {
+    target          = spacemesh_network.this
+    override_during = plan
+    values = {
+      api_host        = "118.api.example.org"
+      explorer_host   = "118.explore.example.org"
+      dash_host       = "118.dash.example.org"
+      api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"0.0.0.0:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+      discovery_entry = {
+        net_id                  = 118
+        net_name                = "TweedleDee Open Testnet 118"
+        conf                    = "https://configs.example.org/testnet-118.json"
+        api_json                = "https://118.api.example.org:9091"
+        api_grpc                = "https://118.api.example.org:9092"
+        explorer                = "https://118.explore.example.org/"
+        dash                    = "https://118.dash.example.org/"
+        min_node_release        = "1.7.0"
+        latest_node_release     = "v1.7.6"
+        min_smapp_release       = "1.6.0"
+        latest_smapp_release    = "1.7.2"
+        smapp_base_download_url = "https://smapp.example.org/dist"
+        node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+        genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+      }
+    }
+  }
+
+  expect_failures = [spacemesh_network.this]
+}
+
+run "provider_hosts_must_match" {
+  command = plan
+
+  override_resource {
+    target          = spacemesh_network.this
+    override_during = plan
+    values = {
+      api_host        = "api-118.example.org"
+      explorer_host   = "118.explore.example.org"
+      dash_host       = "118.dash.example.org"
+      api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+      discovery_entry = {
+        net_id                  = 118
+        net_name                = "TweedleDee Open Testnet 118"
+        conf                    = "https://configs.example.org/testnet-118.json"
+        api_json                = "https://118.api.example.org:9091"
+        api_grpc                = "https://118.api.example.org:9092"
+        explorer                = "https://118.explore.example.org/"
+        dash                    = "https://118.dash.example.org/"
+        min_node_release        = "1.7.0"
+        latest_node_release     = "v1.7.6"
+        min_smapp_release       = "1.6.0"
+        latest_smapp_release    = "1.7.2"
+        smapp_base_download_url = "https://smapp.example.org/dist"
+        node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+        genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+      }
+    }
+  }
+
+  expect_failures = [spacemesh_network.this]
+}

@@ -1,0 +1,26 @@
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    spacemesh = {
+      source  = "spacemeshos/spacemesh"
+      version = ">= 0.0.1"
+    }
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 8.0"
+    }
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 3.2"
+    }
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 3.2"
+    }
+    cloudflare = {
+      source  = "cloudflare/cloudflare"
+      version = "~> 5.24"
+    }
+  }
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Optional (stretch) test of modules/network against a real Kubernetes API server, no Docker:
+# etcd + kube-apiserver + kube-controller-manager on 127.0.0.1 (no scheduler or kubelet, so pods
+# stay Pending), then `terraform test -test-directory=tests/kube` in modules/network, in which the
+# real kubernetes and helm providers install the module's objects and its five helm releases
+# (helm_wait = false), upgrade the node release, and destroy everything again.
+#
+#   scripts/test-modules-kube.sh
+#
+# Needs what scripts/test-modules.sh needs, plus openssl and curl. The first run builds
+# kube-apiserver and kube-controller-manager (scripts/kube-toolchain.sh, about 9 minutes, cached).
+# Ports: KUBE_TEST_ETCD_PORT (default 23790), KUBE_TEST_API_PORT (default 26443).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+TERRAFORM="${TERRAFORM:-terraform}"
+export CHECKPOINT_DISABLE=1
+etcd_port="${KUBE_TEST_ETCD_PORT:-23790}"
+api_port="${KUBE_TEST_API_PORT:-26443}"
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	exit 1
+}
+log() { printf '\n== %s\n' "$*" >&2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/test-modules-kube.XXXXXX")"
+pids=()
+cleanup() {
+	local rc=$?
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi
+}
+trap cleanup EXIT
+
+log "toolchain (cached)"
+kbin="$(scripts/kube-toolchain.sh | sed -n 's/^bin=//p')"
+mirror="$(scripts/modules-toolchain.sh mirror | sed -n 's/^mirror=//p')"
+smmirror="$work/spacemesh-mirror"
+go build -o "$smmirror/registry.terraform.io/spacemeshos/spacemesh/0.0.1/linux_amd64/terraform-provider-spacemesh_v0.0.1" .
+
+log "control plane on 127.0.0.1"
+pki="$work/pki"
+mkdir -p "$pki" "$work/etcd"
+openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+token="$(openssl rand -hex 16)"
+echo "$token,admin,admin,system:masters" >"$pki/tokens.csv"
+
+"$kbin/etcd" --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+	--advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
+	--initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
+	--initial-cluster "default=http://127.0.0.1:$((etcd_port + 1))" >"$work/etcd.log" 2>&1 &
+pids+=($!)
+
+"$kbin/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 \
+	--secure-port="$api_port" --cert-dir="$pki" --token-auth-file="$pki/tokens.csv" \
+	--authorization-mode=AlwaysAllow --service-account-issuer=https://kubernetes.default.svc \
+	--service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
+	--endpoint-reconciler-type=none >"$work/apiserver.log" 2>&1 &
+pids+=($!)
+
+kubeconfig="$work/kubeconfig"
+cat >"$kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+  - name: local
+    cluster:
+      server: https://127.0.0.1:$api_port
+      insecure-skip-tls-verify: true
+users:
+  - name: admin
+    user:
+      token: $token
+contexts:
+  - name: local
+    context:
+      cluster: local
+      user: admin
+current-context: local
+KC
+
+api() { curl -fsSk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port$1"; }
+for _ in $(seq 1 60); do
+	api /readyz >/dev/null 2>&1 && break
+	sleep 1
+done
+api /readyz >/dev/null || fail "kube-apiserver did not become ready (see $work/apiserver.log)"
+
+"$kbin/kube-controller-manager" --kubeconfig="$kubeconfig" --leader-elect=false \
+	--controllers='*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-route,-service' \
+	--service-account-private-key-file="$pki/sa.key" >"$work/controller-manager.log" 2>&1 &
+pids+=($!)
+echo "API server ready: $(api /version | grep -o '"gitVersion": *"[^"]*"')" >&2
+
+log "terraform test -test-directory=tests/kube (real kubernetes and helm providers)"
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+cat >"$TF_CLI_CONFIG_FILE" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$smmirror"
+    include = ["registry.terraform.io/spacemeshos/spacemesh"]
+  }
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/*", "registry.terraform.io/cloudflare/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*"]
+  }
+}
+RC
+tree="$work/tree"
+mkdir -p "$tree"
+cp -r modules "$tree/modules"
+find "$tree" \( -name .terraform -o -name .terraform.lock.hcl \) -prune -exec rm -rf {} +
+export KUBE_CONFIG_PATH="$kubeconfig"
+export SPACEMESH_DISCOVERY_URL="file://$work/networks.json"
+"$TERRAFORM" -chdir="$tree/modules/network" init -input=false -no-color >"$work/init.log" 2>&1 || {
+	cat "$work/init.log" >&2
+	fail "terraform init"
+}
+
+# The objects are inspected while the releases are installed: the test is run up to the upgrade,
+# the cluster is looked at, then the destroy is checked.
+out="$work/test.log"
+start=$(date +%s)
+"$TERRAFORM" -chdir="$tree/modules/network" test -no-color -verbose -test-directory=tests/kube >"$out" 2>&1 &
+tpid=$!
+
+ns=spacemesh-118
+seen=0
+for _ in $(seq 1 240); do
+	if api "/apis/apps/v1/namespaces/$ns/statefulsets/api-node" >/dev/null 2>&1 &&
+		api "/api/v1/namespaces/$ns/pods" 2>/dev/null | grep -q '"name": *"api-node-1"' &&
+		api "/api/v1/namespaces/$ns/pods" 2>/dev/null | grep -q '"name": *"explorer-collector-0"'; then
+		seen=1
+		break
+	fi
+	kill -0 "$tpid" 2>/dev/null || break
+	sleep 0.5
+done
+if ((seen)); then
+	api "/api/v1/namespaces/$ns/services" >"$work/services.json"
+	api "/apis/apps/v1/namespaces/$ns/statefulsets" >"$work/statefulsets.json"
+	api "/apis/networking.k8s.io/v1/namespaces/$ns/ingresses" >"$work/ingresses.json"
+	api "/api/v1/namespaces/$ns/pods" >"$work/pods.json"
+fi
+wait "$tpid" || {
+	grep -E 'run "|Error' -A12 "$out" >&2 || true
+	fail "terraform test against the API server"
+}
+echo "terraform test (install, upgrade, destroy) took $(($(date +%s) - start))s" >&2
+grep -E '^  run "[^"]+"\.\.\. |^(Success|Failure)' "$out" >&2
+
+((seen)) || fail "the StatefulSets' pods never appeared (admission refused them?); see $work/controller-manager.log"
+! grep -qE '"(port|targetPort)": *9093\b' "$work/services.json" || fail "a Service carries the private port 9093"
+grep -q '"volumeClaimTemplates"' "$work/statefulsets.json" || fail "StatefulSets without volume claim templates"
+[[ "$(grep -c '"secretName": *"spacemesh-118-tls"' "$work/ingresses.json")" -ge 6 ]] || fail "every Ingress must terminate TLS with the network's certificate"
+for p in api-node-0 api-node-1 explorer-collector-0 explorer-mongo-0; do
+	grep -q "\"name\": *\"$p\"" "$work/pods.json" || fail "pod $p was not admitted (Pod Security baseline) or not created"
+done
+echo "objects on the API server: pods admitted under Pod Security baseline, no Service on 9093, volume claim templates, TLS on every Ingress" >&2
+
+# The upgrade plan with the real helm provider: in-place upgrades only.
+sec="$(awk '/^  run "plan_node_upgrade"\.\.\. /{on=1;next} on&&/^  run "/{exit} on{print}' "$out")"
+grep -q 'helm_release.api_node will be updated in-place' <<<"$sec" || fail "the real helm provider must upgrade the API node release in place"
+! grep -q 'must be replaced' <<<"$sec" || fail "a node upgrade must replace nothing (real providers): $(grep 'must be replaced' <<<"$sec")"
+echo "node upgrade with the real helm and kubernetes providers: in-place" >&2
+
+# After the test's destroy the namespace is gone (the controller manager finished deleting it).
+for _ in $(seq 1 60); do
+	api "/api/v1/namespaces/$ns" >/dev/null 2>&1 || break
+	sleep 1
+done
+! api "/api/v1/namespaces/$ns" >/dev/null 2>&1 || fail "namespace $ns still exists after destroy"
+echo "destroy removed the namespace and everything in it" >&2
