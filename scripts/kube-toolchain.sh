@@ -70,7 +70,10 @@ else
 	log "fetching Debian's etcd-server"
 	w="$(mktemp -d "$cache/etcd.XXXXXX")"
 	chmod 755 "$w" # apt's download user must be able to write here
-	(cd "$w" && apt-get download etcd-server >/dev/null 2>&1 && dpkg -x etcd-server_*.deb root)
+	# A fresh machine may have no package lists yet: fetch them once and retry.
+	(cd "$w" && { apt-get download etcd-server >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 && apt-get download etcd-server >/dev/null 2>&1; }; } &&
+		dpkg -x etcd-server_*.deb root)
 	[[ -x "$w/root/usr/bin/etcd" ]] || {
 		log "no usr/bin/etcd in Debian's etcd-server"
 		exit 1
