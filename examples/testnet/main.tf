@@ -70,6 +70,9 @@ locals {
 module "testnet_118" {
   source = "../../modules/network"
 
+  # The frontends' default network: its entry is kept first in the document.
+  default_network = true
+
   net_id     = 118
   name       = "TweedleDee Open Testnet 118"
   config_url = "https://configs.${var.domain}/testnet-118.json"

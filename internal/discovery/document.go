@@ -435,6 +435,22 @@ func (d *Document) Upsert(e Entry) error {
 	return nil
 }
 
+// Index returns the position of the entry with net id id, or -1.
+func (d *Document) Index(id int64) int { return d.index(id) }
+
+// MoveToFront makes the entry with net id id the first, where the web
+// frontends look for their default network; the others keep their order.
+func (d *Document) MoveToFront(id int64) bool {
+	i := d.index(id)
+	if i < 0 {
+		return false
+	}
+	e := d.entries[i]
+	copy(d.entries[1:i+1], d.entries[:i])
+	d.entries[0] = e
+	return true
+}
+
 // Remove deletes the entry with net id id and reports whether there was one.
 func (d *Document) Remove(id int64) bool {
 	i := d.index(id)

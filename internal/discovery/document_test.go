@@ -344,3 +344,23 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestMoveToFront(t *testing.T) {
+	doc, err := Decode([]byte(`[{"net-id": 1}, {"net-id": 2}, {"net-id": 3}, {"net-id": 4}]`), FormatMission)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.MoveToFront(3) || doc.MoveToFront(9) {
+		t.Fatal("MoveToFront reported wrongly")
+	}
+	if want := []int64{3, 1, 2, 4}; !reflect.DeepEqual(doc.NetIDs(), want) {
+		t.Errorf("order %v, want %v", doc.NetIDs(), want)
+	}
+	if doc.Index(3) != 0 || doc.Index(4) != 3 || doc.Index(9) != -1 {
+		t.Errorf("Index: %d %d %d", doc.Index(3), doc.Index(4), doc.Index(9))
+	}
+	doc.MoveToFront(3)
+	if want := []int64{3, 1, 2, 4}; !reflect.DeepEqual(doc.NetIDs(), want) {
+		t.Errorf("moving the first entry changed the order: %v", doc.NetIDs())
+	}
+}

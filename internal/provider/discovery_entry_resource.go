@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -64,6 +65,7 @@ type discoveryEntryModel struct {
 	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
 	GenesisID            types.String `tfsdk:"genesis_id"`
 	Extra                types.Map    `tfsdk:"extra"`
+	First                types.Bool   `tfsdk:"first"`
 }
 
 // entryAttrs names each modelled field's attribute; the data source uses the
@@ -128,6 +130,12 @@ func (r *discoveryEntryResource) Schema(_ context.Context, _ resource.SchemaRequ
 			MarkdownDescription: "The network id, the entry's key (`net-id` / `netID`). Changing it replaces the entry.",
 			Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"first": schema.BoolAttribute{
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			MarkdownDescription: "Keep this entry first in the document: the web frontends take the first entry as their default network. New entries are otherwise added at the end, and entries keep their positions. Moving another entry in front of this one is drift, put back by the next apply; setting it to `false` leaves the entry where it is. Give it to one entry per document.",
 		},
 		"extra": schema.MapAttribute{
 			ElementType:         types.StringType,
@@ -201,6 +209,13 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
+// placeFirst moves the entry to the front when first is set.
+func placeFirst(doc *discovery.Document, netID int64, first bool) {
+	if first {
+		doc.MoveToFront(netID)
+	}
+}
+
 func entryID(docURL string, netID int64) string { return docURL + "#" + strconv.FormatInt(netID, 10) }
 
 // toEntry converts the model to the document's entry.
@@ -252,11 +267,17 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	}
 	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
 	defer cancel()
+	first := plan.First.ValueBool()
 	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, mayHaveLanded bool) error {
 		if existing, found := doc.Find(entry.NetID); found && mayHaveLanded && existing.Equal(entry) {
+			placeFirst(doc, entry.NetID, first)
 			return nil // our own earlier write landed; its response was lost
 		}
-		return doc.Insert(entry)
+		if err := doc.Insert(entry); err != nil {
+			return err
+		}
+		placeFirst(doc, entry.NetID, first)
+		return nil
 	})
 	var exists *discovery.ExistsError
 	if errors.As(err, &exists) {
@@ -303,6 +324,11 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(state.fromEntry(entry)...)
+	// Only an entry that should be first can drift by position: the others
+	// keep whatever place they have.
+	if state.First.ValueBool() {
+		state.First = types.BoolValue(doc.Index(entry.NetID) == 0)
+	}
 	state.ID = types.StringValue(entryID(docURL, entry.NetID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -319,8 +345,13 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	}
 	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
 	defer cancel()
+	first := plan.First.ValueBool()
 	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
-		return doc.Upsert(entry)
+		if err := doc.Upsert(entry); err != nil {
+			return err
+		}
+		placeFirst(doc, entry.NetID, first)
+		return nil
 	})
 	if !writeOutcome(&resp.Diagnostics, err, "Could not update the discovery entry") {
 		return
@@ -374,6 +405,7 @@ func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("discovery_url"), own)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("net_id"), netID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), entryID(canonical, netID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("first"), false)...)
 }
 
 // prepare resolves the document URL and the entry to write.

@@ -563,3 +563,40 @@ func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
 		},
 	})
 }
+
+func TestAccDiscoveryEntryFirst(t *testing.T) {
+	env := fileEnv(t, "mission")
+	env.write([]byte(foreignMission))
+	order := func(want ...string) resource.TestCheckFunc {
+		return checkDocument(t, env, foreignMission, "net-id", want...)
+	}
+	withFirst := env.provider + entryHCL("a", 1, nil) + entryHCL("b", 2, map[string]string{"first": "true"})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: withFirst,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					order("2", "7", "1"),
+					resource.TestCheckResourceAttr("spacemesh_discovery_entry.a", "first", "false"),
+				),
+			},
+			{
+				// Another entry moved in front is drift of the one that should be first.
+				PreConfig: func() { editDocument(t, env, func(d *discovery.Document) { d.MoveToFront(7) }) },
+				Config:    withFirst,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spacemesh_discovery_entry.b", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("spacemesh_discovery_entry.a", plancheck.ResourceActionNoop),
+				}},
+				Check: order("2", "7", "1"),
+			},
+			{
+				// Entries that need not be first stay where they are.
+				PreConfig: func() { editDocument(t, env, func(d *discovery.Document) { d.MoveToFront(1) }) },
+				Config:    env.provider + entryHCL("a", 1, nil) + entryHCL("b", 2, nil),
+				Check:     order("1", "2", "7"),
+			},
+		},
+	})
+}

@@ -22,6 +22,7 @@ resource "spacemesh_discovery_entry" "this" {
     dashAPI     = local.dash_api_url
   })
   discovery_url = var.discovery_url
+  first         = var.default_network
 
   depends_on = [
     kubernetes_namespace_v1.this,

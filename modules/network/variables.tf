@@ -434,6 +434,13 @@ variable "discovery_url" {
   }
 }
 
+variable "default_network" {
+  description = "Keep this network's entry first in the discovery document: the web frontends take the first entry as their default network. Give it to one network at a time."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "discovery_extra" {
   description = "Further keys written as they are into the network's discovery entry (e.g. statsAPI). explorerAPI and dashAPI are always added."
   type        = map(string)

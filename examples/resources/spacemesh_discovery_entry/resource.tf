@@ -1,4 +1,7 @@
 resource "spacemesh_discovery_entry" "testnet_118" {
+  # The web frontends take the first entry as their default network.
+  first = true
+
   net_id   = 118
   net_name = "TweedleDee Open Testnet 118"
   conf     = "https://configs.spacemesh.io/118.json"
