@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/storage"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/cdn"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
@@ -171,6 +172,15 @@ func (d *providerData) mutate(ctx context.Context, url string, fn func(doc *disc
 	if err != nil {
 		return err
 	}
+	defer func() {
+		// Cumulative counters of this document in this provider process: with
+		// TF_LOG=DEBUG they show how much rate limiting and racing cost.
+		st := s.Stats()
+		tflog.Debug(ctx, "discovery document change finished", map[string]any{
+			"discovery_url": url, "reads": st.Reads, "writes": st.Writes,
+			"conflicts": st.Conflicts, "retries": st.Retries, "changes_written": st.Changes,
+		})
+	}()
 	return s.Mutate(ctx, func(current []byte, exists, mayHaveLanded bool) ([]byte, error) {
 		doc := discovery.New(d.format)
 		if exists {
