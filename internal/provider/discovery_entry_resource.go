@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -28,9 +29,9 @@ import (
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 )
 
-// operationTimeout bounds one create, read, update or delete, so that a
-// document that stays rate-limited or unreachable fails the apply with the
-// last error instead of hanging it.
+// operationTimeout bounds one create, read, update or delete unless the
+// timeouts block says otherwise, so that a document that stays rate-limited or
+// unreachable fails the apply with the last error instead of hanging it.
 const operationTimeout = 5 * time.Minute
 
 var (
@@ -48,24 +49,25 @@ type discoveryEntryResource struct {
 }
 
 type discoveryEntryModel struct {
-	ID                   types.String `tfsdk:"id"`
-	DiscoveryURL         types.String `tfsdk:"discovery_url"`
-	NetID                types.Int64  `tfsdk:"net_id"`
-	NetName              types.String `tfsdk:"net_name"`
-	Conf                 types.String `tfsdk:"conf"`
-	APIJSON              types.String `tfsdk:"api_json"`
-	APIGRPC              types.String `tfsdk:"api_grpc"`
-	Explorer             types.String `tfsdk:"explorer"`
-	Dash                 types.String `tfsdk:"dash"`
-	MinNodeRelease       types.String `tfsdk:"min_node_release"`
-	LatestNodeRelease    types.String `tfsdk:"latest_node_release"`
-	MinSmappRelease      types.String `tfsdk:"min_smapp_release"`
-	LatestSmappRelease   types.String `tfsdk:"latest_smapp_release"`
-	SmappBaseDownloadURL types.String `tfsdk:"smapp_base_download_url"`
-	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
-	GenesisID            types.String `tfsdk:"genesis_id"`
-	Extra                types.Map    `tfsdk:"extra"`
-	First                types.Bool   `tfsdk:"first"`
+	ID                   types.String   `tfsdk:"id"`
+	DiscoveryURL         types.String   `tfsdk:"discovery_url"`
+	NetID                types.Int64    `tfsdk:"net_id"`
+	NetName              types.String   `tfsdk:"net_name"`
+	Conf                 types.String   `tfsdk:"conf"`
+	APIJSON              types.String   `tfsdk:"api_json"`
+	APIGRPC              types.String   `tfsdk:"api_grpc"`
+	Explorer             types.String   `tfsdk:"explorer"`
+	Dash                 types.String   `tfsdk:"dash"`
+	MinNodeRelease       types.String   `tfsdk:"min_node_release"`
+	LatestNodeRelease    types.String   `tfsdk:"latest_node_release"`
+	MinSmappRelease      types.String   `tfsdk:"min_smapp_release"`
+	LatestSmappRelease   types.String   `tfsdk:"latest_smapp_release"`
+	SmappBaseDownloadURL types.String   `tfsdk:"smapp_base_download_url"`
+	NodeBaseDownloadURL  types.String   `tfsdk:"node_base_download_url"`
+	GenesisID            types.String   `tfsdk:"genesis_id"`
+	Extra                types.Map      `tfsdk:"extra"`
+	First                types.Bool     `tfsdk:"first"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 // entryAttrs names each modelled field's attribute; the data source uses the
@@ -112,7 +114,7 @@ func (r *discoveryEntryResource) Metadata(_ context.Context, req resource.Metada
 	resp.TypeName = req.ProviderTypeName + "_discovery_entry"
 }
 
-func (r *discoveryEntryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed:            true,
@@ -162,6 +164,9 @@ func (r *discoveryEntryResource) Schema(_ context.Context, _ resource.SchemaRequ
 		attrs[a.name] = s
 	}
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 		MarkdownDescription: "One network's entry in the shared discovery document. Each resource touches only its own entry: every other entry, its key order and keys the provider does not know are kept as they were. Writes are compare-and-swap on the document (GCS generation, or a lock and atomic rename for files), so concurrent writers never lose each other's entries; a document that cannot be parsed is never written.",
 		Attributes:          attrs,
 	}
@@ -265,7 +270,9 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, operationTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	first := plan.First.ValueBool()
 	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, mayHaveLanded bool) error {
@@ -306,7 +313,9 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	timeout, diags := state.Timeouts.Read(ctx, operationTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	doc, err := r.data.readDocument(ctx, docURL)
 	if err != nil {
@@ -343,7 +352,9 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, operationTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	first := plan.First.ValueBool()
 	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
@@ -371,7 +382,9 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, operationTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// Removing an entry that is already gone is success: the goal is its absence.
 	err = r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {

@@ -600,3 +600,20 @@ func TestAccDiscoveryEntryFirst(t *testing.T) {
 		},
 	})
 }
+
+func TestAccDiscoveryEntryTimeoutNamesLastError(t *testing.T) {
+	// Nothing listens on this port: every attempt fails until the timeout.
+	cfg := `
+provider "spacemesh" {
+  discovery_url    = "gs://sm-discovery/networks.json"
+  storage_endpoint = "http://127.0.0.1:1/storage/v1/"
+}
+` + strings.Replace(entryHCL("net", 118, nil), "}\n", "  timeouts {\n    create = \"3s\"\n  }\n}\n", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Could not add the discovery entry.*context deadline exceeded.*last error.*connection refused`),
+		}},
+	})
+}

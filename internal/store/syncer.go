@@ -209,8 +209,8 @@ func (s *Syncer) round(ctx context.Context, batch []*changeRequest, join bool) {
 		if len(batch) == 0 {
 			return
 		}
-		if err := ctx.Err(); err != nil {
-			s.finishAll(batch, withLast(err, lastErr))
+		if ctx.Err() != nil {
+			s.finishAll(batch, withLast(context.Cause(ctx), lastErr))
 			return
 		}
 
@@ -280,7 +280,7 @@ func (s *Syncer) round(ctx context.Context, batch []*changeRequest, join bool) {
 				pause += s.cfg.Backoff.pause(attempt-2, 0)
 			}
 			if pause > 0 && !s.sleep(ctx, pause) {
-				s.finishAll(included, withLast(ctx.Err(), lastErr))
+				s.finishAll(included, withLast(context.Cause(ctx), lastErr))
 				return
 			}
 			continue
@@ -311,7 +311,7 @@ func (s *Syncer) retryAfterPause(ctx context.Context, err error, n *int) error {
 	d := s.cfg.Backoff.pause(*n, te.RetryAfter)
 	*n++
 	if !s.sleep(ctx, d) {
-		return withLast(ctx.Err(), err)
+		return withLast(context.Cause(ctx), err)
 	}
 	return nil
 }
@@ -349,8 +349,7 @@ func withLast(err, last error) error {
 	return fmt.Errorf("%w (last error: %v)", err, last)
 }
 
-// sharedContext lives while any request in batch still waits, and ends at
-// the latest of their deadlines.
+// sharedContext lives while any request in batch still waits.
 func sharedContext(batch []*changeRequest) (context.Context, context.CancelFunc) {
 	ctxs := make([]context.Context, len(batch))
 	for i, r := range batch {
@@ -359,30 +358,17 @@ func sharedContext(batch []*changeRequest) (context.Context, context.CancelFunc)
 	return shared(ctxs)
 }
 
+// shared lives until the last of ctxs is done, and then ends with that
+// context's error as its cause (a deadline stays a deadline).
 func shared(ctxs []context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctxs[0]))
-	var latest time.Time
-	bounded := true
-	for _, c := range ctxs {
-		if d, ok := c.Deadline(); !ok {
-			bounded = false
-		} else if d.After(latest) {
-			latest = d
-		}
-	}
-	if bounded {
-		var cancelDeadline context.CancelFunc
-		ctx, cancelDeadline = context.WithDeadline(ctx, latest)
-		prev := cancel
-		cancel = func() { cancelDeadline(); prev() }
-	}
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(ctxs[0]))
 	remaining := atomic.Int64{}
 	remaining.Store(int64(len(ctxs)))
 	stops := make([]func() bool, 0, len(ctxs))
 	for _, c := range ctxs {
 		stops = append(stops, context.AfterFunc(c, func() {
 			if remaining.Add(-1) == 0 {
-				cancel()
+				cancel(c.Err())
 			}
 		}))
 	}
@@ -390,7 +376,7 @@ func shared(ctxs []context.Context) (context.Context, context.CancelFunc) {
 		for _, stop := range stops {
 			stop()
 		}
-		cancel()
+		cancel(context.Canceled)
 	}
 }
 
@@ -466,7 +452,7 @@ func (s *Syncer) readRetrying(ctx context.Context) ([]byte, Version, error) {
 			return data, v, nil
 		}
 		if ctx.Err() != nil {
-			return nil, Version{}, withLast(ctx.Err(), lastErr)
+			return nil, Version{}, withLast(context.Cause(ctx), lastErr)
 		}
 		if giveUp := s.retryAfterPause(ctx, err, &n); giveUp != nil {
 			return nil, Version{}, giveUp
