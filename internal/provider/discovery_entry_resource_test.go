@@ -28,6 +28,7 @@ type docEnv struct {
 	provider string // the provider block
 	read     func() []byte
 	write    func([]byte)
+	gcs      *storetest.FakeGCS // nil for file documents
 }
 
 func gcsEnv(t *testing.T, format string) docEnv {
@@ -37,13 +38,15 @@ func gcsEnv(t *testing.T, format string) docEnv {
 		url:  "gs://sm-discovery/nets/networks.json",
 		provider: fmt.Sprintf(`
 provider "spacemesh" {
-  discovery_url    = "gs://sm-discovery/nets/networks.json"
-  discovery_format = %q
-  storage_endpoint = %q
+  discovery_url           = "gs://sm-discovery/nets/networks.json"
+  discovery_format        = %q
+  storage_endpoint        = %q
+  discovery_cache_control = "public, max-age=30"
 }
 `, format, gcs.Endpoint()),
 		read:  func() []byte { return gcs.Get(t, "sm-discovery", "nets/networks.json") },
 		write: func(b []byte) { gcs.Put("sm-discovery", "nets/networks.json", b) },
+		gcs:   gcs,
 	}
 }
 
@@ -190,6 +193,19 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 							resource.TestCheckNoResourceAttr("spacemesh_discovery_entry.net", "genesis_id"),
 							checkDocument(t, env, foreignMission, "net-id", "7", "118"),
 							func(*terraform.State) error {
+								if env.gcs == nil {
+									return nil
+								}
+								obj, err := env.gcs.GetObject("sm-discovery", "nets/networks.json")
+								if err != nil {
+									return err
+								}
+								if obj.ContentType != "application/json" || obj.CacheControl != "public, max-age=30" {
+									return fmt.Errorf("object written with Content-Type %q, Cache-Control %q", obj.ContentType, obj.CacheControl)
+								}
+								return nil
+							},
+							func(*terraform.State) error {
 								e := decodeEntries(t, env.read(), "net-id")["118"]
 								if e["api-grpc"] != "https://118.api.example.org:9092" || e["latest-node-release"] != "v1.7.6" || e["net-id"] != json.Number("118") {
 									return fmt.Errorf("entry written wrongly: %v", e)
@@ -291,42 +307,48 @@ func editEntry(t *testing.T, env docEnv, id int64, fn func(*discovery.Entry)) {
 }
 
 func TestAccDiscoveryEntryManyInOneConfig(t *testing.T) {
-	for _, env := range bothEnvs(t) {
-		t.Run(env.name, func(t *testing.T) {
-			var cfg strings.Builder
-			cfg.WriteString(env.provider)
-			var ids []string
-			for i := 1; i <= 12; i++ {
-				cfg.WriteString(entryHCL(fmt.Sprintf("n%d", i), 100+i, nil))
-				ids = append(ids, fmt.Sprint(100+i))
-			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviders,
-				Steps: []resource.TestStep{{
-					Config: cfg.String(),
-					Check: func(*terraform.State) error {
-						got := decodeEntries(t, env.read(), "net-id")
-						for _, id := range ids {
-							if got[id] == nil {
-								return fmt.Errorf("entry %s missing; document has %d entries", id, len(got))
-							}
-						}
-						if len(got) != len(ids) {
-							return fmt.Errorf("document has %d entries, want %d", len(got), len(ids))
-						}
-						return nil
-					},
-				}},
-				// The last entry removed leaves an empty list, never a deleted object.
-				CheckDestroy: func(*terraform.State) error {
-					if b := env.read(); strings.TrimSpace(string(b)) != "[]" {
-						return fmt.Errorf("after destroy the document is %q, want []", b)
-					}
-					return nil
-				},
+	for _, coalesce := range []bool{true, false} {
+		for _, env := range bothEnvs(t) {
+			t.Run(fmt.Sprintf("%s/coalesce=%v", env.name, coalesce), func(t *testing.T) {
+				manyInOneConfig(t, env, coalesce)
 			})
-		})
+		}
 	}
+}
+
+func manyInOneConfig(t *testing.T, env docEnv, coalesce bool) {
+	var cfg strings.Builder
+	cfg.WriteString(strings.Replace(env.provider, "provider \"spacemesh\" {\n", fmt.Sprintf("provider \"spacemesh\" {\n  coalesce_requests = %v\n", coalesce), 1))
+	var ids []string
+	for i := 1; i <= 12; i++ {
+		cfg.WriteString(entryHCL(fmt.Sprintf("n%d", i), 100+i, nil))
+		ids = append(ids, fmt.Sprint(100+i))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg.String(),
+			Check: func(*terraform.State) error {
+				got := decodeEntries(t, env.read(), "net-id")
+				for _, id := range ids {
+					if got[id] == nil {
+						return fmt.Errorf("entry %s missing; document has %d entries", id, len(got))
+					}
+				}
+				if len(got) != len(ids) {
+					return fmt.Errorf("document has %d entries, want %d", len(got), len(ids))
+				}
+				return nil
+			},
+		}},
+		// The last entry removed leaves an empty list, never a deleted object.
+		CheckDestroy: func(*terraform.State) error {
+			if b := env.read(); strings.TrimSpace(string(b)) != "[]" {
+				return fmt.Errorf("after destroy the document is %q, want []", b)
+			}
+			return nil
+		},
+	})
 }
 
 func TestAccDiscoveryEntryRefusesUnmanagedEntry(t *testing.T) {
