@@ -50,7 +50,7 @@ provider "spacemesh" {
 	}
 }
 
-func fileEnv(t *testing.T, format string) docEnv {
+func fileEnv(t *testing.T) docEnv {
 	path := filepath.Join(t.TempDir(), "networks.json")
 	return docEnv{
 		name: "file",
@@ -58,9 +58,9 @@ func fileEnv(t *testing.T, format string) docEnv {
 		provider: fmt.Sprintf(`
 provider "spacemesh" {
   discovery_url    = "file://%s"
-  discovery_format = %q
+  discovery_format = "mission"
 }
-`, path, format),
+`, path),
 		read: func() []byte {
 			b, err := os.ReadFile(path)
 			if err != nil {
@@ -77,7 +77,7 @@ provider "spacemesh" {
 }
 
 func bothEnvs(t *testing.T) []docEnv {
-	return []docEnv{gcsEnv(t, "mission"), fileEnv(t, "mission")}
+	return []docEnv{gcsEnv(t, "mission"), fileEnv(t)}
 }
 
 // entryHCL renders a spacemesh_discovery_entry with valid defaults; set
@@ -437,7 +437,7 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
 }
 
 func TestAccDiscoveryEntryValidation(t *testing.T) {
-	env := fileEnv(t, "mission")
+	env := fileEnv(t)
 	cases := []struct {
 		name string
 		set  map[string]string
@@ -564,7 +564,7 @@ data "spacemesh_discovery" "all" {
 }
 
 func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
-	env := fileEnv(t, "mission")
+	env := fileEnv(t)
 	cfg := env.provider + `data "spacemesh_discovery" "all" {}` + "\n"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -587,7 +587,7 @@ func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
 }
 
 func TestAccDiscoveryEntryFirst(t *testing.T) {
-	env := fileEnv(t, "mission")
+	env := fileEnv(t)
 	env.write([]byte(foreignMission))
 	order := func(want ...string) resource.TestCheckFunc {
 		return checkDocument(t, env, foreignMission, "net-id", want...)
