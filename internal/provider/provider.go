@@ -109,7 +109,7 @@ func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"discovery_public_urls": schema.ListAttribute{
 				ElementType:         types.StringType,
 				Optional:            true,
-				MarkdownDescription: "The https URLs clients fetch the document from (e.g. `https://discover.spacemesh.io/`), purged from Cloudflare's cache after every write. A failed purge is a warning: the write has landed, and caches may serve the old document until its max-age passes.",
+				MarkdownDescription: "The https URLs clients fetch the provider's document (`discovery_url`) from (e.g. `https://discover.spacemesh.io/`), purged from Cloudflare's cache after every write of that document. A failed purge is a warning: the write has landed, and caches may serve the old document until its max-age passes.",
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(httpsURLValidator()),

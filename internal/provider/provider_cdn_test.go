@@ -99,6 +99,7 @@ provider "spacemesh" {
 func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 	cf := startFakeCloudflare(t, "023e105f4ecef8ad9ca31a8372d0c353")
 	doc := filepath.Join(t.TempDir(), "networks.json")
+	other := filepath.Join(t.TempDir(), "other.json")
 	logs := t.TempDir()
 	t.Setenv("CLOUDFLARE_API_TOKEN", testToken)
 	t.Setenv("TF_LOG", "TRACE")
@@ -138,10 +139,23 @@ func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 					return nil
 				},
 			},
+			{
+				// A document of its own is not behind discovery_public_urls: no purge.
+				PreConfig: func() { cf.mu.Lock(); cf.fail = false; cf.mu.Unlock() },
+				Config: cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.1"`}) +
+					entryHCL("other", 119, map[string]string{"discovery_url": fmt.Sprintf("%q", "file://"+other)}),
+				Check: resource.ComposeAggregateTestCheckFunc(cf.checkPurges(2), func(*terraform.State) error {
+					if b, _ := os.ReadFile(other); !strings.Contains(string(b), `"net-id": 119`) {
+						return fmt.Errorf("entry 119 not written to its own document: %s", b)
+					}
+					return nil
+				}),
+			},
 		},
 	})
-	if cf.count() != 2 {
-		t.Errorf("%d successful purges, want 2", cf.count())
+	// The destroy removed entry 118 from the provider's document: one more purge.
+	if cf.count() != 3 {
+		t.Errorf("%d successful purges, want 3", cf.count())
 	}
 	providerLogged := false
 	files, _ := filepath.Glob(filepath.Join(logs, "*"))

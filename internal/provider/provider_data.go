@@ -98,7 +98,9 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 	}
 	format := d.format
 	var afterWrite func(context.Context) error
-	if d.purger != nil {
+	// discovery_public_urls serve the provider's own document; a resource
+	// that writes another document has no public URL the provider knows.
+	if d.purger != nil && url == d.discoveryURL {
 		purger, urls := d.purger, d.publicURLs
 		afterWrite = func(ctx context.Context) error {
 			if err := purger.PurgeURLs(ctx, urls); err != nil {
