@@ -227,12 +227,12 @@ func TestIdentity(t *testing.T) {
 		{
 			name: "unknown preset needs explicit values", netID: 1,
 			data:    []byte(`{"preset":"moonnet","genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
-			wantErr: ErrMissing, wantMsgs: []string{`main.network-hrp is not set and preset "moonnet"`, "main.layer-duration is not set", "main.layers-per-epoch is not set"},
+			wantErr: ErrMissing, wantMsgs: []string{`main.network-hrp is not set and preset "moonnet"`, "main.layer-duration is not set", "main.layers-per-epoch is not set", "post.post-labels-per-unit is not set"},
 		},
 		{
 			name: "unknown preset with explicit values", netID: 1,
-			data: []byte(`{"preset":"moonnet","main":{"network-hrp":"moon","layer-duration":"1m30s","layers-per-epoch":7},"genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
-			want: &Identity{HRP: "moon", LayerDuration: 90 * time.Second, LayersPerEpoch: 7},
+			data: []byte(`{"preset":"moonnet","main":{"network-hrp":"moon","layer-duration":"1m30s","layers-per-epoch":7},"post":{"post-labels-per-unit":512},"genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
+			want: &Identity{HRP: "moon", LayerDuration: 90 * time.Second, LayersPerEpoch: 7, LabelsPerUnit: 512},
 		},
 		{
 			name: "layer duration and legacy seconds agree", netID: 1,
