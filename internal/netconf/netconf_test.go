@@ -352,3 +352,22 @@ func TestGenesisIDFormulasDiffer(t *testing.T) {
 		t.Error("extra data does not change the genesis id")
 	}
 }
+
+func TestSmappConfigGaps(t *testing.T) {
+	full := []byte(`{"main":{"layer-duration":"5m","layers-per-epoch":288},"post":{"post-labels-per-unit":1024,"post-max-numunits":4294967295},
+"poet":{"cycle-gap":"2h"},"genesis":{"genesis-time":"2026-09-01T12:00:00Z","genesis-extra-data":"x"}}`)
+	if gaps := SmappConfigGaps(mustParse(t, full)); len(gaps) != 0 {
+		t.Errorf("a complete config has gaps: %v", gaps)
+	}
+	legacy := mustParse(t, []byte(`{"main":{"layer-duration-sec":300,"layers-per-epoch":0},"genesis":{"genesis-time":"2026-09-01T12:00:00Z","genesis-extra-data":"x"}}`))
+	got := strings.Join(SmappConfigGaps(legacy), "; ")
+	for _, want := range []string{"main.layer-duration (a non-empty string)", "main.layers-per-epoch (a number above 0)",
+		"post.post-labels-per-unit", "post.post-max-numunits", "poet.cycle-gap"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("gaps %q lack %q", got, want)
+		}
+	}
+	if strings.Contains(got, "genesis") {
+		t.Errorf("genesis reported missing: %s", got)
+	}
+}

@@ -628,6 +628,11 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 						if !bytes.Contains(a, []byte(`"netID": 1,`)) || bytes.Contains(a, []byte(`"netID": 2,`)) || !bytes.Contains(b, []byte(`"netID": 2,`)) {
 							return fmt.Errorf("entries in the wrong documents:\n%s\n%s", a, b)
 						}
+						for _, doc := range [][]byte{a, b} {
+							if err := checkClientContract(docEnv{read: func() []byte { return doc }})(nil); err != nil {
+								return err
+							}
+						}
 						return nil
 					},
 				),

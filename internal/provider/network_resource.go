@@ -447,6 +447,12 @@ func setIdentity(m *networkModel, src configSource, configuredNetID types.Int64,
 	m.LayersPerEpoch = types.Int64Value(id.LayersPerEpoch)
 	m.LabelsPerUnit = types.Int64Value(id.LabelsPerUnit)
 	m.ConfigSHA256 = types.StringValue(id.ConfigSHA256)
+	if gaps := netconf.SmappConfigGaps(src.cfg); len(gaps) > 0 {
+		diags.AddAttributeWarning(src.path, "Smapp cannot keep this config as its offline fallback",
+			fmt.Sprintf("%s lacks what Smapp's isNetConfig (smapp shared/types/guards.ts) requires of the config it caches: %s. "+
+				"The node fills these from its preset; Smapp does not, so wallets have no fallback when the config URL is unreachable. Publish them in the config.",
+				src.desc, strings.Join(gaps, ", ")))
+	}
 }
 
 // setServices builds the service URLs once the net id, the domain, the

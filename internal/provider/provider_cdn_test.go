@@ -149,7 +149,9 @@ func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 						return fmt.Errorf("entry 119 not written to its own document: %s", b)
 					}
 					return nil
-				}),
+				},
+					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(doc); return b }}),
+					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(other); return b }})),
 			},
 		},
 	})
