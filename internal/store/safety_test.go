@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
 )
 
 // hooked wraps a store and lets a test decide, per write (numbered from 1),
@@ -212,5 +215,88 @@ func TestSyncerUnchangedAbsentDocumentIsNotCreated(t *testing.T) {
 	}
 	if _, v, _ := inner.Read(context.Background()); v.Exists || sy.Stats().Writes != 0 {
 		t.Errorf("an absent document was created: %v, %d writes", v, sy.Stats().Writes)
+	}
+}
+
+// The canonical form is what ids and state hold: it must parse back to the
+// same location whatever characters the path has.
+func TestCanonicalURLRoundTrips(t *testing.T) {
+	for _, in := range []string{
+		"file:///tmp/100%25.json", "file:///tmp/a%3Fb.json", "file:///tmp/a%23b.json",
+		"file:///tmp/with%20space/n.json", "file:///tmp/caf%C3%A9.json", "file://localhost/tmp/x/../y.json",
+		"gs://sm-discovery/100%25/n.json", "gs://sm-discovery/a%3Fb%23c.json", "gs://sm-discovery/a%20b.json",
+	} {
+		loc, err := store.ParseURL(in)
+		if err != nil {
+			t.Errorf("ParseURL(%q): %v", in, err)
+			continue
+		}
+		again, err := store.ParseURL(loc.String())
+		if err != nil || again != loc {
+			t.Errorf("%q: canonical %q parses to %+v, %v; want %+v", in, loc.String(), again, err, loc)
+		}
+		if again.String() != loc.String() {
+			t.Errorf("%q: canonical form not stable: %q then %q", in, loc.String(), again.String())
+		}
+	}
+}
+
+// A document reached through a symbolic link is the file the link points to:
+// it is replaced in its own directory under its own lock, and the link stays.
+func TestFileThroughSymlinkWritesTheTarget(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "real", "networks.json")
+	if err := os.WriteFile(target, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(filepath.Join("real", "networks.json"), link); err != nil {
+		t.Fatal(err)
+	}
+	dangling := filepath.Join(dir, "dangling.json")
+	if err := os.Symlink(filepath.Join(dir, "real", "new.json"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	for path, wantTarget := range map[string]string{link: target, dangling: filepath.Join(dir, "real", "new.json")} {
+		loc, _ := store.ParseURL("file://" + path)
+		sy := store.NewSyncer(store.NewFile(loc), store.SyncerConfig{Backoff: fast})
+		if err := sy.Mutate(context.Background(), addLine("new")); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symbolic link: %v %v", path, st.Mode(), err)
+		}
+		if got, _ := os.ReadFile(wantTarget); !bytes.HasSuffix(got, []byte("new\n")) {
+			t.Errorf("the target %s was not written: %q", wantTarget, got)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "."+filepath.Base(path)+".lock")); err == nil {
+			t.Errorf("%s was locked beside the link, not beside its target", path)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "real", "."+filepath.Base(wantTarget)+".lock")); err != nil {
+			t.Errorf("no lock beside the target %s: %v", wantTarget, err)
+		}
+	}
+}
+
+// A missing bucket is an error, not a missing document: otherwise a typo or a
+// deleted bucket makes every entry look removed.
+func TestGCSMissingBucketIsAnError(t *testing.T) {
+	gcs := storetest.StartFakeGCS(t, "sm-test")
+	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: gcs.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	missing, _ := store.ParseURL("gs://sm-no-such-bucket/networks.json")
+	data, v, err := store.NewGCS(client, missing, "").Read(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `the bucket "sm-no-such-bucket" does not exist`) {
+		t.Errorf("read from a missing bucket: %q %v %v, want an error naming the bucket", data, v, err)
+	}
+	absent, _ := store.ParseURL("gs://sm-test/networks.json")
+	if data, v, err := store.NewGCS(client, absent, "").Read(context.Background()); err != nil || v.Exists || data != nil {
+		t.Errorf("read of an absent object in a bucket that exists: %q %v %v, want no document", data, v, err)
 	}
 }
