@@ -223,7 +223,7 @@ func TestSyncerUnchangedAbsentDocumentIsNotCreated(t *testing.T) {
 func TestCanonicalURLRoundTrips(t *testing.T) {
 	for _, in := range []string{
 		"file:///tmp/100%25.json", "file:///tmp/a%3Fb.json", "file:///tmp/a%23b.json",
-		"file:///tmp/with%20space/n.json", "file:///tmp/caf%C3%A9.json", "file://localhost/tmp/x/../y.json",
+		"file:///tmp/with%20space/n.json", "file:///tmp/line%0Abreak.json", "file:///tmp/caf%C3%A9.json", "file://localhost/tmp/x/../y.json",
 		"gs://sm-discovery/100%25/n.json", "gs://sm-discovery/a%3Fb%23c.json", "gs://sm-discovery/a%20b.json",
 	} {
 		loc, err := store.ParseURL(in)

@@ -79,13 +79,13 @@ func (l Location) String() string {
 }
 
 // escapePath escapes what would otherwise end the path ('?', '#') or start an
-// escape ('%'), and what a URL may not hold as it is (spaces, control
-// characters); everything else stays readable.
+// escape ('%'), and the control characters a URL may not hold; everything
+// else (spaces and non-ASCII included) stays readable, as it always was.
 func escapePath(p string) string {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
-		if c == '%' || c == '?' || c == '#' || c <= ' ' || c == 0x7f {
+		if c == '%' || c == '?' || c == '#' || c < ' ' || c == 0x7f {
 			fmt.Fprintf(&b, "%%%02X", c)
 			continue
 		}
