@@ -12,8 +12,11 @@ import (
 
 // member is one key of a wire entry with its value as compact JSON.
 type member struct {
-	key   string
-	value json.RawMessage
+	key string
+	// rawKey is the key as the document spelled it (escapes, even invalid
+	// UTF-8, kept); nil for keys this package wrote.
+	rawKey json.RawMessage
+	value  json.RawMessage
 }
 
 // wireEntry is an entry exactly as it is on the wire: keys in their order,
@@ -126,10 +129,12 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 	e := &wireEntry{pos: pos}
 	seen := map[string]bool{}
 	for dec.More() {
+		before := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, decodeErrorf("%s: %v", pos, err)
 		}
+		rawKey := bytes.TrimLeft(raw[before:dec.InputOffset()], " \t\r\n,")
 		key, ok := tok.(string)
 		if !ok { // cannot happen once the JSON is valid: object keys are strings
 			return nil, decodeErrorf("%s has a key that is not a string", pos)
@@ -146,7 +151,10 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 		if err := json.Compact(&compact, value); err != nil {
 			return nil, decodeErrorf("%s: %v", pos, err)
 		}
-		e.members = append(e.members, member{key: key, value: compact.Bytes()})
+		if len(rawKey) < 2 || rawKey[0] != '"' || rawKey[len(rawKey)-1] != '"' {
+			rawKey = nil // not where it was expected: write the key afresh
+		}
+		e.members = append(e.members, member{key: key, rawKey: bytes.Clone(rawKey), value: compact.Bytes()})
 	}
 	idKey := NetIDKey(f)
 	idValue, ok := e.get(idKey)
@@ -170,7 +178,10 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 }
 
 // parseNetID accepts a positive integer written as a JSON number or string:
-// both dialects exist in the wild and a reader must not choke on either.
+// both dialects exist in the wild and a reader must not choke on either. It
+// must be written in plain decimal: "+7" or "007" is not the id 7 to a client
+// that compares text, so such an entry matches nothing and is refused rather
+// than silently taken for 7.
 func parseNetID(raw json.RawMessage) (int64, error) {
 	text := string(raw)
 	if len(raw) > 0 && raw[0] == '"' {
@@ -181,6 +192,9 @@ func parseNetID(raw json.RawMessage) (int64, error) {
 	id, err := strconv.ParseInt(text, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fmt.Errorf("expected a positive integer, got %s", raw)
+	}
+	if strconv.FormatInt(id, 10) != text {
+		return 0, fmt.Errorf("expected a positive integer in plain decimal (no sign, no leading zeros), got %s", raw)
 	}
 	return id, nil
 }
@@ -281,7 +295,11 @@ func (d *Document) Encode() []byte {
 		b.WriteString("  {\n")
 		for j, m := range e.members {
 			b.WriteString("    ")
-			writeJSON(&b, m.key)
+			if m.rawKey != nil {
+				b.Write(m.rawKey)
+			} else {
+				writeJSON(&b, m.key)
+			}
 			b.WriteString(": ")
 			// Indent only re-spaces valid JSON; members were validated on decode or built by marshalling.
 			_ = json.Indent(&b, m.value, "    ", "  ")
@@ -370,9 +388,17 @@ func (d *Document) toEntry(w *wireEntry) Entry {
 			e.Extra = map[string]string{}
 		}
 		e.Extra[m.key] = valueText(m.value)
+		if !isString(m.value) {
+			if e.rawExtra == nil {
+				e.rawExtra = map[string]bool{}
+			}
+			e.rawExtra[m.key] = true
+		}
 	}
 	return e
 }
+
+func isString(v json.RawMessage) bool { return len(v) > 0 && v[0] == '"' }
 
 // valueText is a JSON string's content, or any other value's JSON text.
 func valueText(v json.RawMessage) string {
@@ -490,7 +516,12 @@ func (d *Document) members(e Entry, old []member) []member {
 	placed := map[string]bool{}
 	for _, m := range old {
 		if v, ok := values[m.key]; ok {
-			out = append(out, member{key: m.key, value: v})
+			// A value that is not a JSON string reads as its JSON text:
+			// given back unchanged, it stays the JSON it was.
+			if ev, extra := e.Extra[m.key]; extra && !isString(m.value) && valueText(m.value) == ev {
+				v = m.value
+			}
+			out = append(out, member{key: m.key, rawKey: m.rawKey, value: v})
 			placed[m.key] = true
 		}
 	}

@@ -113,7 +113,11 @@ type Entry struct {
 	NetID  int64
 	Fields [numFields]string
 	// Extra holds further keys, written as JSON strings, e.g. explorerAPI.
+	// A value the document holds as other JSON (a number, an object) reads
+	// as its JSON text, and is written back as that JSON while unchanged.
 	Extra map[string]string
+	// rawExtra marks the Extra keys read from values that are not JSON strings.
+	rawExtra map[string]bool
 }
 
 // Get returns the value of field.
@@ -125,7 +129,7 @@ func (e Entry) Equal(o Entry) bool {
 		return false
 	}
 	for k, v := range e.Extra {
-		if ov, ok := o.Extra[k]; !ok || ov != v {
+		if ov, ok := o.Extra[k]; !ok || ov != v || e.rawExtra[k] != o.rawExtra[k] {
 			return false
 		}
 	}

@@ -144,14 +144,13 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 		},
 		"discovery_url": schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: "The document this entry lives in, when not the provider's `discovery_url`. Changing it moves the entry (replacement).",
+			MarkdownDescription: "The document this entry lives in, when not the provider's `discovery_url`. The entry stays in the document it was created in (its `id` names it): a change of the document this resolves to, or of the provider's `discovery_url` when this is not set, moves the entry (replacement). Another spelling of the same document is no change.",
 			Validators:          []validator.String{documentURLValidator()},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"net_id": schema.Int64Attribute{
 			Required:            true,
 			MarkdownDescription: "The network id, the entry's key (`net-id` / `netID`). Changing it replaces the entry.",
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.Between(1, maxNetID)},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"first": schema.BoolAttribute{
@@ -219,7 +218,11 @@ func (r *discoveryEntryResource) Configure(_ context.Context, req resource.Confi
 
 // ModifyPlan checks at plan time what needs the provider's configuration.
 func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	r.planDocumentMove(ctx, req, resp)
+	if r.data == nil {
 		return
 	}
 	var plan discoveryEntryModel
@@ -333,6 +336,12 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	if !writeOutcome(&resp.Diagnostics, err, "Could not add the discovery entry") {
+		if mayHaveLanded(err) {
+			// Kept in state, where Terraform marks it tainted: the next apply
+			// replaces it instead of finding an entry it does not manage.
+			plan.ID = types.StringValue(entryID(docURL, entry.NetID))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		}
 		return
 	}
 	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
@@ -345,9 +354,8 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	docURL, err := r.data.effectiveURL(state.DiscoveryURL.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, operationTimeout)
@@ -389,6 +397,13 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	if !ok {
 		return
 	}
+	if pinned, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics); !ok {
+		return
+	} else if pinned != docURL {
+		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "The entry lives in another document",
+			fmt.Sprintf("The entry lives in %s, not in %s: moving it is a replacement, never an update. Please report this as a bug.", pinned, docURL))
+		return
+	}
 	timeout, diags := plan.Timeouts.Update(ctx, operationTimeout)
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -414,20 +429,15 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	docURL, err := r.data.effectiveURL(state.DiscoveryURL.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, operationTimeout)
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	// Removing an entry that is already gone is success: the goal is its absence.
-	err = r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
-		doc.Remove(state.NetID.ValueInt64())
-		return nil
-	})
+	err := r.data.mutate(ctx, docURL, removeEntry(state.NetID.ValueInt64()))
 	writeOutcome(&resp.Diagnostics, err, "Could not remove the discovery entry")
 }
 
@@ -435,9 +445,9 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	docURL, idText, ok := strings.Cut(req.ID, "#")
 	netID, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil || netID <= 0 {
+	if !ok || err != nil || netID <= 0 || netID > maxNetID {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("expected <discovery_url>#<net_id>, e.g. 'gs://bucket/networks.json#118', got %q", req.ID))
+			fmt.Sprintf("expected <discovery_url>#<net_id> with a net id from 1 to %d, e.g. 'gs://bucket/networks.json#118', got %q", maxNetID, req.ID))
 		return
 	}
 	loc, err := store.ParseURL(docURL)

@@ -159,6 +159,10 @@ func writeOutcome(diags *diag.Diagnostics, err error, summary string) bool {
 		diags.AddWarning("Discovery document written; CDN purge failed", after.Error())
 		return true
 	}
+	if mayHaveLanded(err) {
+		diags.AddError(summary, err.Error()+"\n\nThe change may be in the document. The resource stays in the state, so that the next apply puts it right.")
+		return false
+	}
 	if err != nil {
 		diags.AddError(summary, err.Error())
 		return false
@@ -193,6 +197,9 @@ func (d *providerData) mutate(ctx context.Context, url string, fn func(doc *disc
 		}
 		if err := fn(doc, mayHaveLanded); err != nil {
 			return nil, err
+		}
+		if !exists && doc.Len() == 0 {
+			return nil, nil // removing from nothing writes nothing
 		}
 		return doc.Encode(), nil
 	})

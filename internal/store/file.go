@@ -18,6 +18,8 @@ import (
 // File keeps the document in a local file. Writers serialise on a lock file
 // beside it; readers never lock, because a write replaces the file by an
 // atomic rename and so a reader sees either the old or the new document.
+// When the path is a symbolic link, the file it points to is the document:
+// it is locked, read and replaced in its own directory, and the link stays.
 type File struct {
 	path string
 }
@@ -27,12 +29,53 @@ func NewFile(loc Location) *File { return &File{path: loc.Path} }
 
 func (f *File) Location() string { return Location{Scheme: "file", Path: f.path}.String() }
 
-func (f *File) lockPath() string {
-	return filepath.Join(filepath.Dir(f.path), "."+filepath.Base(f.path)+".lock")
+func lockPath(target string) string {
+	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
+}
+
+// maxLinks bounds the symbolic links followed, as the kernel does.
+const maxLinks = 40
+
+// target is the file the path finally names, through every symbolic link
+// (a dangling one included: writing creates its target), with the symbolic
+// links of its directory resolved too. A missing directory is left as it is
+// for Write to report.
+func (f *File) target() (string, error) {
+	p := f.path
+	for range maxLinks {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+		if errors.Is(err, fs.ErrNotExist) {
+			return p, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("resolving %s: %w", f.Location(), err)
+		}
+		p = filepath.Join(dir, filepath.Base(p))
+		st, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) || err == nil && st.Mode()&fs.ModeSymlink == 0 {
+			return p, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("resolving %s: %w", f.Location(), err)
+		}
+		link, err := os.Readlink(p)
+		if err != nil {
+			return "", fmt.Errorf("resolving %s: %w", f.Location(), err)
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(dir, link)
+		}
+		p = link
+	}
+	return "", fmt.Errorf("resolving %s: more than %d symbolic links", f.Location(), maxLinks)
 }
 
 func (f *File) Read(ctx context.Context) ([]byte, Version, error) {
-	data, err := readLimited(f.path)
+	target, err := f.target()
+	if err != nil {
+		return nil, Version{}, err
+	}
+	data, err := readLimited(target)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, Version{}, nil
 	}
@@ -64,21 +107,30 @@ func fileVersion(data []byte) Version {
 }
 
 func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version, error) {
-	dir := filepath.Dir(f.path)
+	target, err := f.target()
+	if err != nil {
+		return Version{}, err
+	}
+	dir := filepath.Dir(target)
 	if _, err := os.Stat(dir); err != nil {
 		return Version{}, fmt.Errorf("the directory of %s: %w", f.Location(), err)
 	}
-	lock := flock.New(f.lockPath())
+	lock := flock.New(lockPath(target))
 	locked, err := lock.TryLockContext(ctx, 20*time.Millisecond)
 	if err != nil {
-		return Version{}, fmt.Errorf("locking %s: %w", f.lockPath(), err)
+		return Version{}, fmt.Errorf("locking %s: %w", lockPath(target), err)
 	}
 	if !locked {
-		return Version{}, fmt.Errorf("locking %s: %w", f.lockPath(), ctx.Err())
+		return Version{}, fmt.Errorf("locking %s: %w", lockPath(target), ctx.Err())
 	}
 	defer lock.Unlock()
+	// A link changed while this writer waited for the lock: what it read
+	// may have been another file.
+	if now, err := f.target(); err != nil || now != target {
+		return Version{}, ErrConflict
+	}
 
-	current, err := readLimited(f.path)
+	current, err := readLimited(target)
 	var now Version
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -92,10 +144,10 @@ func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version,
 	}
 
 	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(f.path); err == nil {
+	if st, err := os.Stat(target); err == nil {
 		mode = st.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return Version{}, err
 	}
@@ -117,7 +169,7 @@ func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version,
 	if err := tmp.Close(); err != nil {
 		return Version{}, err
 	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return Version{}, err
 	}
 	syncDir(dir)

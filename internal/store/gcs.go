@@ -17,6 +17,7 @@ import (
 	"cloud.google.com/go/storage"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
+	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 )
 
@@ -134,6 +135,12 @@ func (g *GCS) handle() *storage.ObjectHandle {
 func (g *GCS) Read(ctx context.Context) ([]byte, Version, error) {
 	r, err := g.handle().NewReader(ctx)
 	if errors.Is(err, storage.ErrObjectNotExist) {
+		// Only an absent object in a bucket that exists is "no document": a
+		// missing bucket (a typo, or deleted) would otherwise make every
+		// entry look removed.
+		if err := g.checkBucket(ctx); err != nil {
+			return nil, Version{}, err
+		}
 		return nil, Version{}, nil
 	}
 	if err != nil {
@@ -148,6 +155,22 @@ func (g *GCS) Read(ctx context.Context) ([]byte, Version, error) {
 		return nil, Version{}, fmt.Errorf("%s is larger than %d bytes: not a discovery document", g.Location(), MaxDocumentSize)
 	}
 	return data, Version{Exists: true, Token: strconv.FormatInt(r.Attrs.Generation, 10)}, nil
+}
+
+// checkBucket tells a missing bucket from a missing object. It lists the
+// object's name, which needs the same storage.objects.list permission every
+// object role has, rather than the bucket's metadata, which they lack.
+func (g *GCS) checkBucket(ctx context.Context) error {
+	it := g.client.Bucket(g.bucket).Retryer(storage.WithPolicy(storage.RetryNever)).Objects(ctx, &storage.Query{Prefix: g.object})
+	it.PageInfo().MaxSize = 1
+	_, err := it.Next()
+	switch {
+	case err == nil, errors.Is(err, iterator.Done):
+		return nil
+	case errors.Is(err, storage.ErrBucketNotExist):
+		return fmt.Errorf("reading %s: the bucket %q does not exist", g.Location(), g.bucket)
+	}
+	return g.classify("checking the bucket of", err)
 }
 
 func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, error) {

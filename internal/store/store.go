@@ -70,12 +70,28 @@ type Location struct {
 	Path   string // file: absolute, cleaned
 }
 
-// String is the canonical URL.
+// String is the canonical URL: ParseURL reads it back as the same Location.
 func (l Location) String() string {
 	if l.Scheme == "gs" {
-		return "gs://" + l.Bucket + "/" + l.Object
+		return "gs://" + l.Bucket + "/" + escapePath(l.Object)
 	}
-	return "file://" + filepath.ToSlash(l.Path)
+	return "file://" + escapePath(filepath.ToSlash(l.Path))
+}
+
+// escapePath escapes what would otherwise end the path ('?', '#') or start an
+// escape ('%'), and the control characters a URL may not hold; everything
+// else (spaces and non-ASCII included) stays readable, as it always was.
+func escapePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' || c == '?' || c == '#' || c < ' ' || c == 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // ParseURL accepts gs://BUCKET/OBJECT and file:///ABSOLUTE/PATH.

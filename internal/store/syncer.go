@@ -64,13 +64,25 @@ type SyncerConfig struct {
 }
 
 // AfterWriteError reports that the document was written but the AfterWrite
-// step failed.
+// step failed (or did not finish in the caller's time).
 type AfterWriteError struct {
 	Err error
 }
 
 func (e *AfterWriteError) Error() string { return "the document was written, but: " + e.Err.Error() }
 func (e *AfterWriteError) Unwrap() error { return e.Err }
+
+// UncertainError reports a change that failed after a write carrying it had
+// an unknown outcome (a lost response, or a write cut short): the change may
+// be in the document.
+type UncertainError struct {
+	Err error
+}
+
+func (e *UncertainError) Error() string {
+	return e.Err.Error() + " (a write carrying this change was under way and may have landed)"
+}
+func (e *UncertainError) Unwrap() error { return e.Err }
 
 // Stats counts what a Syncer did.
 type Stats struct {
@@ -111,20 +123,33 @@ func (s *Syncer) Stats() Stats {
 	return Stats{Reads: s.reads.Load(), Writes: s.writes.Load(), Conflicts: s.conflicts.Load(), Retries: s.retries.Load(), Changes: s.changes.Load()}
 }
 
+// changeRequest is one caller's change. The round that carries it and the
+// caller itself (when its context ends first) race to finish it; exactly
+// one result is sent on done.
 type changeRequest struct {
-	ctx      context.Context
-	change   Change
-	done     chan error
-	maybe    bool // carried by a write whose outcome is unknown
+	ctx    context.Context
+	change Change
+	done   chan error
+
+	mu       sync.Mutex
 	finished bool
+	maybe    bool  // an earlier write carrying it had an unknown outcome
+	carried  bool  // it is in the write being prepared or under way
+	written  bool  // a write carrying it landed; only the AfterWrite step remains
+	lastErr  error // the last transient failure of its round
 }
 
 // Mutate applies change and returns once the result is written (or the
-// change, or the write, failed). It waits at most as long as ctx allows.
+// change, or the write, failed). It waits at most as long as ctx allows, and
+// only ctx bounds it: the changes it shares a write with never cut it short.
+// When ctx ends while a write carrying the change may have landed, the error
+// is an *UncertainError.
 func (s *Syncer) Mutate(ctx context.Context, change Change) error {
 	req := &changeRequest{ctx: ctx, change: change, done: make(chan error, 1)}
 	if !s.cfg.Coalesce {
-		s.round(ctx, []*changeRequest{req}, false)
+		if after := s.round([]*changeRequest{req}, false); after != nil {
+			after()
+		}
 		return <-req.done
 	}
 	s.mu.Lock()
@@ -134,11 +159,18 @@ func (s *Syncer) Mutate(ctx context.Context, change Change) error {
 		go s.drain()
 	}
 	s.mu.Unlock()
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		req.finishCanceled()
+		return <-req.done
+	}
 }
 
 // drain runs rounds until nothing is pending. One round at a time: changes
-// that arrive during a write join the next one.
+// that arrive during a write join the next one. The AfterWrite step of a
+// round runs beside the next rounds, so a slow one holds no queued change.
 func (s *Syncer) drain() {
 	for {
 		s.pace(context.Background())
@@ -146,9 +178,9 @@ func (s *Syncer) drain() {
 		if len(batch) == 0 {
 			return
 		}
-		ctx, cancel := sharedContext(batch)
-		s.round(ctx, batch, true)
-		cancel()
+		if after := s.round(batch, true); after != nil {
+			go after()
+		}
 	}
 }
 
@@ -186,116 +218,187 @@ func (s *Syncer) takeLate() []*changeRequest {
 
 // round reads, applies every live change in batch, and writes once; on a lost
 // race it re-reads and re-applies; on a transient failure it backs off. Each
-// request gets its own result.
-func (s *Syncer) round(ctx context.Context, batch []*changeRequest, join bool) {
+// request gets its own result. Every attempt runs under a context that lives
+// while any request of the attempt still waits, so no caller's end cuts the
+// others short. After a write (or after finding that a write whose outcome
+// was unknown did land) it returns the AfterWrite step to run, which
+// finishes the requests; otherwise nil.
+func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 	var lastErr error
 	transient := 0
+	uncertain := false // a write of this round had an unknown outcome
 	for attempt := 0; ; attempt++ {
 		if join && attempt > 0 {
 			batch = append(batch, s.takeLate()...) // late arrivals share the retry
 		}
 		live := batch[:0]
 		for _, r := range batch {
-			if r.finished {
+			if r.isFinished() {
 				continue
 			}
-			if err := r.ctx.Err(); err != nil && !r.maybe {
-				r.finish(withLast(err, lastErr))
+			if r.ctx.Err() != nil {
+				r.finishCanceled()
 				continue
 			}
 			live = append(live, r)
 		}
 		batch = live
 		if len(batch) == 0 {
-			return
+			return nil
 		}
-		if ctx.Err() != nil {
-			s.finishAll(batch, withLast(context.Cause(ctx), lastErr))
-			return
+		ctx, cancel := sharedContext(batch)
+		// The AfterWrite step, if any, makes a context of its own: this one
+		// ends with the attempt.
+		done, after := s.attempt(ctx, batch, attempt, &transient, &uncertain, &lastErr)
+		cancel()
+		if done {
+			return after
 		}
+	}
+}
 
-		current, version, err := s.store.Read(ctx)
-		s.reads.Add(1)
-		if err != nil {
-			if giveUp := s.retryAfterPause(ctx, err, &transient); giveUp != nil {
-				s.finishAll(batch, giveUp)
-				return
-			}
-			lastErr = err
-			continue
-		}
-
-		next := current
-		var included []*changeRequest
+// attempt is one read-apply-write of round. It returns done when every
+// request of batch has its result (or after, to run for them).
+func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool, lastErr *error) (done bool, after func()) {
+	// ended finishes batch when every caller's context has ended.
+	ended := func() (bool, func()) {
 		for _, r := range batch {
-			out, err := r.change(next, version.Exists || next != nil, r.maybe)
-			if err != nil {
-				r.finish(err)
-				continue
+			r.finishCanceled()
+		}
+		return true, nil
+	}
+	current, version, err := s.store.Read(ctx)
+	s.reads.Add(1)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ended()
+		}
+		if giveUp := s.retryAfterPause(ctx, err, transient); giveUp != nil {
+			if ctx.Err() != nil {
+				return ended()
 			}
-			next = out
-			included = append(included, r)
+			failAll(batch, giveUp)
+			return true, nil
 		}
-		if len(included) == 0 {
-			return
-		}
-		if version.Exists && bytes.Equal(next, current) {
-			s.finishAll(included, nil) // nothing to write: already as wanted
-			return
-		}
-		if s.cfg.Validate != nil {
-			if err := s.cfg.Validate(next); err != nil {
-				s.finishAll(included, fmt.Errorf("refusing to write %s: the new document does not validate: %w", s.store.Location(), err))
-				return
-			}
-		}
+		*lastErr = err
+		noteLast(batch, err)
+		return false, nil
+	}
 
-		_, err = s.store.Write(ctx, next, version)
-		s.writes.Add(1)
-		switch {
-		case err == nil:
-			s.mu.Lock()
-			s.lastWrite = time.Now()
-			s.mu.Unlock()
-			s.changes.Add(int64(len(included)))
-			var after error
-			if s.cfg.AfterWrite != nil {
-				if err := s.cfg.AfterWrite(ctx); err != nil {
-					after = &AfterWriteError{Err: err}
-				}
-			}
-			s.finishAll(included, after)
-			return
-		case errors.Is(err, ErrConflict):
-			s.conflicts.Add(1)
-			lastErr = err
-			// Someone else just wrote: with a write interval, their write
-			// blocks ours for about that long. Several writers racing each
-			// other are spread out further.
-			pause := time.Duration(0)
-			if s.cfg.MinWriteInterval > 0 {
-				pause = s.cfg.MinWriteInterval/2 + rand.N(s.cfg.MinWriteInterval)
-			}
-			if attempt >= 2 {
-				pause += s.cfg.Backoff.pause(attempt-2, 0)
-			}
-			if pause > 0 && !s.sleep(ctx, pause) {
-				s.finishAll(included, withLast(context.Cause(ctx), lastErr))
-				return
-			}
+	next := current
+	var included []*changeRequest
+	for _, r := range batch {
+		out, err := r.change(next, version.Exists || next != nil, r.isMaybe())
+		if err != nil {
+			r.finish(err)
 			continue
 		}
-		var te *TransientError
-		if errors.As(err, &te) && !te.Rejected {
-			for _, r := range included {
-				r.maybe = true
-			}
+		if len(out) > MaxDocumentSize {
+			r.finish(fmt.Errorf("refusing to write %s: the change would make the document %d bytes, more than the %d bytes a reader accepts", s.store.Location(), len(out), MaxDocumentSize))
+			continue
 		}
-		if giveUp := s.retryAfterPause(ctx, err, &transient); giveUp != nil {
-			s.finishAll(included, giveUp)
-			return
+		next = out
+		included = append(included, r)
+	}
+	if len(included) == 0 {
+		return true, nil
+	}
+	if bytes.Equal(next, current) && (version.Exists || next == nil) {
+		// Nothing to write: already as wanted. When a write of this round
+		// had an unknown outcome, it is what made it so: it still needs its
+		// AfterWrite step.
+		if *uncertain && s.cfg.AfterWrite != nil {
+			return true, s.afterWrite(included)
 		}
-		lastErr = err
+		finishAll(included, nil)
+		return true, nil
+	}
+	if s.cfg.Validate != nil {
+		if err := s.cfg.Validate(next); err != nil {
+			failAll(included, fmt.Errorf("refusing to write %s: the new document does not validate: %w", s.store.Location(), err))
+			return true, nil
+		}
+	}
+
+	for _, r := range included {
+		r.set(func() { r.carried = true })
+	}
+	_, err = s.store.Write(ctx, next, version)
+	s.writes.Add(1)
+	var te *TransientError
+	switch {
+	case err == nil:
+		s.mu.Lock()
+		s.lastWrite = time.Now()
+		s.mu.Unlock()
+		s.changes.Add(int64(len(included)))
+		for _, r := range included {
+			r.set(func() { r.carried, r.written = false, true })
+		}
+		if s.cfg.AfterWrite != nil {
+			return true, s.afterWrite(included)
+		}
+		finishAll(included, nil)
+		return true, nil
+	case errors.Is(err, ErrConflict):
+		for _, r := range included {
+			r.set(func() { r.carried = false })
+		}
+		s.conflicts.Add(1)
+		*lastErr = err
+		noteLast(batch, err)
+		// Someone else just wrote: with a write interval, their write
+		// blocks ours for about that long. Several writers racing each
+		// other are spread out further.
+		pause := time.Duration(0)
+		if s.cfg.MinWriteInterval > 0 {
+			pause = s.cfg.MinWriteInterval/2 + rand.N(s.cfg.MinWriteInterval)
+		}
+		if attempt >= 2 {
+			pause += s.cfg.Backoff.pause(attempt-2, 0)
+		}
+		if pause > 0 && !s.sleep(ctx, pause) {
+			return ended()
+		}
+		return false, nil
+	case errors.As(err, &te) && te.Rejected:
+		// Certainly not applied.
+	default:
+		// A lost response, or a write cut short: it may have landed.
+		*uncertain = true
+		for _, r := range included {
+			r.set(func() { r.maybe = true })
+		}
+	}
+	for _, r := range included {
+		r.set(func() { r.carried = false })
+	}
+	if ctx.Err() != nil {
+		return ended()
+	}
+	if giveUp := s.retryAfterPause(ctx, err, transient); giveUp != nil {
+		if ctx.Err() != nil {
+			return ended()
+		}
+		failAll(included, giveUp)
+		return true, nil
+	}
+	*lastErr = err
+	noteLast(batch, err)
+	return false, nil
+}
+
+// afterWrite returns the AfterWrite step for reqs, whose change is in the
+// document. It runs while any of them still waits.
+func (s *Syncer) afterWrite(reqs []*changeRequest) func() {
+	return func() {
+		ctx, cancel := sharedContext(reqs)
+		defer cancel()
+		var result error
+		if err := s.cfg.AfterWrite(ctx); err != nil {
+			result = &AfterWriteError{Err: err}
+		}
+		finishAll(reqs, result)
 	}
 }
 
@@ -327,17 +430,78 @@ func (s *Syncer) sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-func (s *Syncer) finishAll(reqs []*changeRequest, err error) {
+func finishAll(reqs []*changeRequest, err error) {
 	for _, r := range reqs {
 		r.finish(err)
 	}
 }
 
+// failAll finishes reqs with an I/O failure, which is uncertain for a request
+// that an earlier write with an unknown outcome carried.
+func failAll(reqs []*changeRequest, err error) {
+	for _, r := range reqs {
+		r.mu.Lock()
+		maybe := r.maybe
+		r.mu.Unlock()
+		if maybe {
+			r.finish(&UncertainError{Err: err})
+		} else {
+			r.finish(err)
+		}
+	}
+}
+
+func noteLast(reqs []*changeRequest, err error) {
+	for _, r := range reqs {
+		r.set(func() { r.lastErr = err })
+	}
+}
+
+func (r *changeRequest) set(fn func()) {
+	r.mu.Lock()
+	fn()
+	r.mu.Unlock()
+}
+
+func (r *changeRequest) isFinished() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finished
+}
+
+func (r *changeRequest) isMaybe() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.maybe
+}
+
 func (r *changeRequest) finish(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.finishLocked(err)
+}
+
+func (r *changeRequest) finishLocked(err error) {
 	if !r.finished {
 		r.finished = true
 		r.done <- err
 	}
+}
+
+// finishCanceled finishes r with its own context's error (and the last
+// transient failure): written, but the AfterWrite step unfinished; may have
+// landed; or not written.
+func (r *changeRequest) finishCanceled() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	err := withLast(context.Cause(r.ctx), r.lastErr)
+	switch {
+	case r.written:
+		err = &AfterWriteError{Err: fmt.Errorf("waiting for the after-write step: %w", err)}
+	case r.maybe || r.carried:
+		err = &UncertainError{Err: err}
+	}
+	r.finishLocked(err)
 }
 
 // withLast adds the last transient failure to a give-up error, so a timeout
