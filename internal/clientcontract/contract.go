@@ -86,9 +86,9 @@ func Check(document []byte) ([]Violation, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(document))
-	if err != nil {
-		return []Violation{{Client: "every client", Detail: "the document is not JSON: " + err.Error()}}, nil
+	inst, notJSON := parseDocument(document)
+	if notJSON != nil {
+		return []Violation{*notJSON}, nil
 	}
 	var out []Violation
 	for _, c := range clients {
@@ -105,15 +105,26 @@ func Check(document []byte) ([]Violation, error) {
 			out = append(out, Violation{Client: c.Name + " (" + c.File + ")", Detail: detail})
 		}
 	}
-	var entries []map[string]any
-	if err := json.Unmarshal(document, &entries); err != nil {
-		return out, nil // the schemas have said why
-	}
-	return append(out, crossKeyRules(entries)...), nil
+	return append(out, crossKeyRules(document)...), nil
 }
 
-// crossKeyRules are what the clients do with the values.
-func crossKeyRules(entries []map[string]any) []Violation {
+// parseDocument reads the document for the schemas; a document that is not
+// JSON fails every client, which is a finding, not an error of the check.
+func parseDocument(document []byte) (any, *Violation) {
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(document))
+	if err != nil {
+		return nil, &Violation{Client: "every client", Detail: "the document is not JSON: " + err.Error()}
+	}
+	return inst, nil
+}
+
+// crossKeyRules are what the clients do with the values. A document that is
+// not an array of objects has none to check: the schemas say why.
+func crossKeyRules(document []byte) []Violation {
+	var entries []map[string]any
+	if json.Unmarshal(document, &entries) != nil {
+		return nil
+	}
 	var out []Violation
 	seenDash := map[string]int{}
 	for i, e := range entries {
