@@ -116,12 +116,5 @@ func CheckReleaseOrder(minimum, latest string) error {
 	return nil
 }
 
-var hexID = regexp.MustCompile(`^[0-9a-f]{40}$`)
-
-// CheckGenesisID accepts 20 bytes as 40 lower-case hex digits.
-func CheckGenesisID(s string) error {
-	if !hexID.MatchString(s) {
-		return fmt.Errorf("expected 40 lower-case hex digits (20 bytes), got %q", s)
-	}
-	return nil
-}
+// GenesisIDPattern is a genesis id: 20 bytes as 40 lower-case hex digits.
+var GenesisIDPattern = regexp.MustCompile(`^[0-9a-f]{40}$`)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"lukechampine.com/blake3"
@@ -84,38 +85,53 @@ var presetDefaults = map[string]nodeDefaults{
 func (c *Config) Identity(netID int64) (*Identity, error) {
 	id := &Identity{ConfigSHA256: c.SHA256()}
 	var errs []error
+	errs = append(errs, c.netID(id, netID)...)
+	errs = append(errs, c.genesis(id)...)
+	errs = append(errs, c.protocol(id)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return id, nil
+}
 
-	// Net id.
+// netID sets the net id: the config's p2p.network-id (legacy), which a given
+// one must match, or the given one (current configs carry none).
+func (c *Config) netID(id *Identity, given int64) []error {
 	cfgID, hasCfgID, err := c.lookupInt(KeyNetworkID)
 	switch {
 	case err != nil:
-		errs = append(errs, err)
-	case netID < 0:
-		errs = append(errs, &NetIDError{fmt.Sprintf("net_id must be a positive integer, got %d", netID)})
+		return []error{err}
+	case given < 0:
+		return []error{&NetIDError{fmt.Sprintf("net_id must be a positive integer, got %d", given)}}
 	case hasCfgID && cfgID <= 0:
-		errs = append(errs, fmt.Errorf("%w: %s must be a positive integer, got %d", ErrInvalid, KeyNetworkID, cfgID))
-	case hasCfgID && netID != 0 && netID != cfgID:
-		errs = append(errs, &NetIDError{fmt.Sprintf(
+		return []error{fmt.Errorf("%w: %s must be a positive integer, got %d", ErrInvalid, KeyNetworkID, cfgID)}
+	case hasCfgID && given != 0 && given != cfgID:
+		return []error{&NetIDError{fmt.Sprintf(
 			"net_id %d disagrees with the config's %s %d: the config belongs to another network, or net_id is a typo",
-			netID, KeyNetworkID, cfgID)})
+			given, KeyNetworkID, cfgID)}}
 	case hasCfgID:
 		id.NetID, id.NetIDFromConfig = cfgID, true
-	case netID == 0:
-		errs = append(errs, &NetIDError{fmt.Sprintf(
+	case given == 0:
+		return []error{&NetIDError{fmt.Sprintf(
 			"net_id is required: the config has no %s (current go-spacemesh configs carry none), so the net id must be given",
-			KeyNetworkID)})
+			KeyNetworkID)}}
 	default:
-		id.NetID = netID
+		id.NetID = given
 	}
+	return nil
+}
 
-	// Genesis: both keys are required, and named when missing.
-	var missing []string
+// genesis sets the genesis time, extra data and both genesis ids. Both keys
+// are required, and named when missing.
+func (c *Config) genesis(id *Identity) []error {
+	var errs, missing []error
+	var missingKeys []string
 	rawTime, hasTime, err := c.lookupString(KeyGenesisTime)
 	switch {
 	case err != nil:
 		errs = append(errs, err)
 	case !hasTime:
-		missing = append(missing, KeyGenesisTime)
+		missingKeys = append(missingKeys, KeyGenesisTime)
 	default:
 		t, perr := time.Parse(time.RFC3339, rawTime)
 		if perr != nil {
@@ -130,7 +146,7 @@ func (c *Config) Identity(netID int64) (*Identity, error) {
 	case err != nil:
 		errs = append(errs, err)
 	case !hasExtra:
-		missing = append(missing, KeyGenesisExtraData)
+		missingKeys = append(missingKeys, KeyGenesisExtraData)
 	case extra == "":
 		errs = append(errs, fmt.Errorf("%w: %s is empty (go-spacemesh refuses to start without it)", ErrInvalid, KeyGenesisExtraData))
 	case len(extra) > maxExtraData:
@@ -139,85 +155,63 @@ func (c *Config) Identity(netID int64) (*Identity, error) {
 	default:
 		id.GenesisExtra = extra
 	}
-	if len(missing) > 0 {
-		what := missing[0]
-		if len(missing) == 2 {
-			what = missing[0] + " and " + missing[1]
-		}
-		errs = append(errs, fmt.Errorf("%w: %s (the genesis section is what identifies a network)", ErrMissing, what))
+	if len(missingKeys) > 0 {
+		missing = append(missing, fmt.Errorf("%w: %s (the genesis section is what identifies a network)", ErrMissing, strings.Join(missingKeys, " and ")))
 	}
 	if id.GenesisTimeRaw != "" && id.GenesisExtra != "" {
 		id.GenesisID = GenesisID(id.GenesisTime, id.GenesisExtra)
 		id.SmappGenesisID = SmappGenesisID(id.GenesisTimeRaw, id.GenesisExtra)
 	}
+	return append(errs, missing...)
+}
 
-	// Protocol parameters, with the node's defaults for absent keys.
+// protocol sets the protocol parameters, with the node's defaults for the
+// config's preset where a key is absent.
+func (c *Config) protocol(id *Identity) []error {
 	preset, _, err := c.lookupString(KeyPreset)
 	if err != nil {
-		errs = append(errs, err)
+		return []error{err}
 	}
 	defs, knownPreset := presetDefaults[preset]
-	noDefault := func(key string) error {
-		return fmt.Errorf("%w: %s is not set and preset %q is not one whose defaults are known (testnet, fastnet, standalone); set %s explicitly",
-			ErrMissing, key, preset, key)
+	var errs []error
+	// orDefault resolves one parameter: the config's value, else the preset's.
+	orDefault := func(key string, have bool, err error, fromPreset func()) {
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case have:
+		case knownPreset:
+			fromPreset()
+		default:
+			errs = append(errs, fmt.Errorf("%w: %s is not set and preset %q is not one whose defaults are known (testnet, fastnet, standalone); set %s explicitly",
+				ErrMissing, key, preset, key))
+		}
 	}
 
 	hrp, hasHRP, err := c.lookupString(KeyHRP)
-	switch {
-	case err != nil:
-		errs = append(errs, err)
-	case hasHRP && hrp == "":
-		errs = append(errs, fmt.Errorf("%w: %s is empty", ErrInvalid, KeyHRP))
-	case hasHRP:
-		id.HRP = hrp
-	case knownPreset:
-		id.HRP = defs.hrp
-	default:
-		errs = append(errs, noDefault(KeyHRP))
+	if hasHRP && hrp == "" && err == nil {
+		err = fmt.Errorf("%w: %s is empty", ErrInvalid, KeyHRP)
 	}
+	id.HRP = hrp
+	orDefault(KeyHRP, hasHRP, err, func() { id.HRP = defs.hrp })
 
-	if d, err := c.layerDuration(); err != nil {
-		errs = append(errs, err)
-	} else if d > 0 {
-		id.LayerDuration = d
-	} else if knownPreset {
-		id.LayerDuration = defs.layerDuration
-	} else {
-		errs = append(errs, noDefault(KeyLayerDuration))
-	}
+	d, err := c.layerDuration()
+	id.LayerDuration = d
+	orDefault(KeyLayerDuration, d > 0, err, func() { id.LayerDuration = defs.layerDuration })
 
-	lpe, hasLPE, err := c.lookupInt(KeyLayersPerEpoch)
-	switch {
-	case err != nil:
-		errs = append(errs, err)
-	case hasLPE && lpe <= 0:
-		errs = append(errs, fmt.Errorf("%w: %s must be positive, got %d", ErrInvalid, KeyLayersPerEpoch, lpe))
-	case hasLPE:
-		id.LayersPerEpoch = lpe
-	case knownPreset:
-		id.LayersPerEpoch = defs.layersPerEpoch
-	default:
-		errs = append(errs, noDefault(KeyLayersPerEpoch))
-	}
+	id.LayersPerEpoch = c.positiveInt(KeyLayersPerEpoch, orDefault, defs.layersPerEpoch)
+	id.LabelsPerUnit = c.positiveInt(KeyLabelsPerUnit, orDefault, defs.labelsPerUnit)
+	return errs
+}
 
-	lpu, hasLPU, err := c.lookupInt(KeyLabelsPerUnit)
-	switch {
-	case err != nil:
-		errs = append(errs, err)
-	case hasLPU && lpu <= 0:
-		errs = append(errs, fmt.Errorf("%w: %s must be positive, got %d", ErrInvalid, KeyLabelsPerUnit, lpu))
-	case hasLPU:
-		id.LabelsPerUnit = lpu
-	case knownPreset:
-		id.LabelsPerUnit = defs.labelsPerUnit
-	default:
-		errs = append(errs, noDefault(KeyLabelsPerUnit))
+// positiveInt reads a positive integer parameter, else the preset's default.
+func (c *Config) positiveInt(key string, orDefault func(string, bool, error, func()), def int64) int64 {
+	v, has, err := c.lookupInt(key)
+	if has && v <= 0 && err == nil {
+		err = fmt.Errorf("%w: %s must be positive, got %d", ErrInvalid, key, v)
 	}
-
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return id, nil
+	orDefault(key, has, err, func() { v = def })
+	return v
 }
 
 // layerDuration reads main.layer-duration (a Go duration string, as the node's

@@ -129,28 +129,40 @@ func CheckSafe(c *Config) error {
 		}
 	}
 	if v, ok := obj[keyPublicServices]; ok {
-		svcs, err := stringList(keyAPI+"."+keyPublicServices, v)
+		p, err := publicControlServices(v)
 		if err != nil {
 			return err
 		}
-		var bad []string
-		for _, s := range svcs {
-			if slices.Contains(controlServices, s) {
-				bad = append(bad, strconv.Quote(s))
-			}
-		}
-		if len(bad) > 0 {
-			problems = append(problems, Problem{
-				Key:   keyAPI + "." + keyPublicServices,
-				Value: "[" + strings.Join(bad, ", ") + "]",
-				Why:   "these services control the node or its identity and must never be public; list them in " + keyPrivateServices,
-			})
+		if p != nil {
+			problems = append(problems, *p)
 		}
 	}
 	if len(problems) > 0 {
 		return &UnsafeError{Problems: problems}
 	}
 	return nil
+}
+
+// publicControlServices finds control services in the legacy public list.
+func publicControlServices(list any) (*Problem, error) {
+	svcs, err := stringList(keyAPI+"."+keyPublicServices, list)
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for _, s := range svcs {
+		if slices.Contains(controlServices, s) {
+			bad = append(bad, strconv.Quote(s))
+		}
+	}
+	if len(bad) == 0 {
+		return nil, nil
+	}
+	return &Problem{
+		Key:   keyAPI + "." + keyPublicServices,
+		Value: "[" + strings.Join(bad, ", ") + "]",
+		Why:   "these services control the node or its identity and must never be public; list them in " + keyPrivateServices,
+	}, nil
 }
 
 // isLoopback tells whether a "host:port" listen address is reachable only
@@ -254,33 +266,87 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 	if opts.NodeVersion == nil {
 		return nil, errors.New("the node release that runs the config is not known")
 	}
-	var repairs []Change
-	var unsafe *UnsafeError
-	if err := CheckSafe(c); errors.As(err, &unsafe) {
-		for _, p := range unsafe.Problems {
-			repairs = append(repairs, Change{Key: p.Key, From: p.Value, Why: p.Why})
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	grpcPort, err := port(FieldAPINodeGRPCPort, opts.GRPCPort, DefaultNodeGRPCPort)
+	repairs, err := unsafeValues(c)
 	if err != nil {
 		return nil, err
 	}
-	jsonPort, err := port(FieldAPINodeJSONPort, opts.JSONPort, DefaultNodeJSONPort)
+	grpcPort, jsonPort, err := nodePorts(opts)
 	if err != nil {
 		return nil, err
-	}
-	if grpcPort == jsonPort {
-		return nil, &FieldError{FieldAPINodeJSONPort, fmt.Sprintf("the JSON gateway and gRPC cannot share port %d", jsonPort)}
 	}
 	v := releaseOnly(opts.NodeVersion)
-
 	tree := deepCopy(c.Tree).(map[string]any)
 	api := object(tree, keyAPI)
 
 	api[keyPublicListener] = net.JoinHostPort("0.0.0.0", strconv.Itoa(grpcPort))
 	api[keyJSONListener] = net.JoinHostPort("0.0.0.0", strconv.Itoa(jsonPort))
+	listenersOnLoopback(api, v, repairs)
+	repairs = tlsOff(api, v, repairs)
+	if err := checkPortsFree(api, grpcPort, jsonPort); err != nil {
+		return nil, err
+	}
+	if knows(v, keyCORSOrigins) {
+		origins, err := corsOrigins(api[keyCORSOrigins], opts.CORSOrigins)
+		if err != nil {
+			return nil, err
+		}
+		api[keyCORSOrigins] = origins
+	}
+	if err := movePrivateServices(api, repairs); err != nil {
+		return nil, err
+	}
+	if repairs, err = smeshingOff(tree, repairs); err != nil {
+		return nil, err
+	}
+
+	// What is left that the release does not know came from the network
+	// config itself.
+	r := &Rendered{Repairs: repairs, Dropped: dropUnknownAPIKeys(api, v)}
+	if !knows(v, keyCORSOrigins) {
+		r.Notes = append(r.Notes, fmt.Sprintf("go-spacemesh %s has no %s.%s (it exists from v1.6.0): browsers on the explorer and dashboard origins cannot call this node's JSON API unless the ingress answers CORS itself", v, keyAPI, keyCORSOrigins))
+	}
+	if err := checkRendered(tree); err != nil {
+		// Unreachable unless this function has a bug; never hand it out.
+		return nil, fmt.Errorf("internal error: rendered API node config is unsafe: %w", err)
+	}
+	if r.JSON, err = encodeSorted(tree); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// unsafeValues turns CheckSafe's findings into the repairs to make; a value
+// that cannot be judged is an error.
+func unsafeValues(c *Config) ([]Change, error) {
+	var unsafe *UnsafeError
+	err := CheckSafe(c)
+	if !errors.As(err, &unsafe) {
+		return nil, err
+	}
+	repairs := make([]Change, len(unsafe.Problems))
+	for i, p := range unsafe.Problems {
+		repairs[i] = Change{Key: p.Key, From: p.Value, Why: p.Why}
+	}
+	return repairs, nil
+}
+
+// nodePorts are the node's public listener ports, defaults applied.
+func nodePorts(opts RenderOptions) (grpcPort, jsonPort int, err error) {
+	if grpcPort, err = port(FieldAPINodeGRPCPort, opts.GRPCPort, DefaultNodeGRPCPort); err != nil {
+		return 0, 0, err
+	}
+	if jsonPort, err = port(FieldAPINodeJSONPort, opts.JSONPort, DefaultNodeJSONPort); err != nil {
+		return 0, 0, err
+	}
+	if grpcPort == jsonPort {
+		return 0, 0, &FieldError{FieldAPINodeJSONPort, fmt.Sprintf("the JSON gateway and gRPC cannot share port %d", jsonPort)}
+	}
+	return grpcPort, jsonPort, nil
+}
+
+// listenersOnLoopback keeps the private and post listeners on loopback: the
+// config's address when it is there, else the node's default.
+func listenersOnLoopback(api map[string]any, v *semver.Version, repairs []Change) {
 	for _, k := range []string{keyPrivateListener, keyPostListener} {
 		if !knows(v, k) {
 			continue
@@ -299,6 +365,10 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 			fixRepair(repairs, keyAPI+"."+k, strconv.Quote(def))
 		}
 	}
+}
+
+// tlsOff switches the TLS listener off where the release has one.
+func tlsOff(api map[string]any, v *semver.Version, repairs []Change) []Change {
 	if knows(v, keyTLSListener) {
 		if tl, _ := api[keyTLSListener].(string); tl != "" {
 			repairs = append(repairs, Change{Key: keyAPI + "." + keyTLSListener, From: strconv.Quote(tl), To: `""`,
@@ -309,7 +379,11 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 	if knows(v, keyTLSServices) {
 		api[keyTLSServices] = []any{}
 	}
-	// 0.0.0.0:p and 127.0.0.1:p cannot both be bound.
+	return repairs
+}
+
+// checkPortsFree: 0.0.0.0:p and 127.0.0.1:p cannot both be bound.
+func checkPortsFree(api map[string]any, grpcPort, jsonPort int) error {
 	for _, k := range []string{keyPrivateListener, keyPostListener} {
 		addr, ok := api[k].(string)
 		if !ok {
@@ -317,39 +391,16 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 		}
 		_, p, _ := net.SplitHostPort(addr)
 		if p == strconv.Itoa(grpcPort) || p == strconv.Itoa(jsonPort) {
-			return nil, fmt.Errorf("%w: %s.%s = %q uses port %s, which the public listeners need; choose other node ports (api_node_grpc_port, api_node_json_port)",
-				ErrInvalid, keyAPI, k, api[k], p)
+			return fmt.Errorf("%w: %s.%s = %q uses port %s, which the public listeners need; choose other node ports (api_node_grpc_port, api_node_json_port)",
+				ErrInvalid, keyAPI, k, addr, p)
 		}
 	}
+	return nil
+}
 
-	if knows(v, keyCORSOrigins) {
-		origins, err := corsOrigins(api[keyCORSOrigins], opts.CORSOrigins)
-		if err != nil {
-			return nil, err
-		}
-		api[keyCORSOrigins] = origins
-	}
-
-	if err := movePrivateServices(api, repairs); err != nil {
-		return nil, err
-	}
-	if repairs, err = smeshingOff(tree, repairs); err != nil {
-		return nil, err
-	}
-
-	// What is left that the release does not know came from the network
-	// config itself.
-	r := &Rendered{Repairs: repairs}
-	r.Dropped = dropUnknownAPIKeys(api, v)
-	if !knows(v, keyCORSOrigins) {
-		r.Notes = append(r.Notes, fmt.Sprintf("go-spacemesh %s has no %s.%s (it exists from v1.6.0): browsers on the explorer and dashboard origins cannot call this node's JSON API unless the ingress answers CORS itself", v, keyAPI, keyCORSOrigins))
-	}
-
-	if err := checkRendered(tree); err != nil {
-		// Unreachable unless this function has a bug; never hand it out.
-		return nil, fmt.Errorf("internal error: rendered API node config is unsafe: %w", err)
-	}
-
+// encodeSorted writes indented JSON with sorted keys, so equal inputs give
+// equal bytes and the plan changes only when the config does.
+func encodeSorted(tree map[string]any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -357,8 +408,7 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 	if err := enc.Encode(tree); err != nil {
 		return nil, fmt.Errorf("encoding API node config: %w", err)
 	}
-	r.JSON = buf.Bytes()
-	return r, nil
+	return buf.Bytes(), nil
 }
 
 // fixRepair records what a repaired key now holds.

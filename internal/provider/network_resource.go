@@ -402,7 +402,7 @@ func loadNetworkConfig(ctx context.Context, m *networkModel, diags *diag.Diagnos
 		return src
 	default:
 		src.path, src.desc = path.Root("config_url"), "the node config at "+m.ConfigURL.ValueString()
-		b, err := netconf.Fetch(ctx, networkConfigClient, m.ConfigURL.ValueString())
+		b, err := netconf.Fetcher{Client: networkConfigClient, Logger: tflogLogger{ctx}}.Fetch(ctx, m.ConfigURL.ValueString())
 		if err != nil {
 			diags.AddAttributeError(src.path, "Could not fetch the node config",
 				fmt.Sprintf("config_url: %v\nThe config is fetched at plan time because config_json is not set; set config_json to plan without network access.", err))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
@@ -43,7 +44,7 @@ func releaseValidator() validator.String {
 }
 
 func genesisIDValidator() validator.String {
-	return stringCheck{"Invalid genesis id", "must be 40 lower-case hex digits", discovery.CheckGenesisID}
+	return stringvalidator.RegexMatches(discovery.GenesisIDPattern, "must be 40 lower-case hex digits (20 bytes)")
 }
 
 func hostnameValidator() validator.String {
