@@ -129,7 +129,7 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 		"net_id": schema.Int64Attribute{
 			Required:            true,
 			MarkdownDescription: "The network id, the entry's key (`net-id` / `netID`). Changing it replaces the entry.",
-			Validators:          []validator.Int64{int64validator.Between(1, maxNetID)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), netIDBound{}},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"first": schema.BoolAttribute{

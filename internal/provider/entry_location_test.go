@@ -138,7 +138,7 @@ func TestAccDiscoveryEntryNetIDBound(t *testing.T) {
 			{
 				Config:      provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740992"}),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)net_id.*between 1 and 9007199254740991, got:\s+9007199254740992`),
+				ExpectError: regexp.MustCompile(`(?s)net_id.*net_id must be at most 9007199254740991.*JavaScript.*Got\s+9007199254740992`),
 			},
 			{
 				Config:             provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740991"}),
