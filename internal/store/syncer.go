@@ -288,6 +288,9 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 	next := current
 	var included []*changeRequest
 	for _, r := range batch {
+		if !r.claim() {
+			continue // its caller gave up since the attempt began
+		}
 		out, err := r.change(next, version.Exists || next != nil, r.isMaybe())
 		if err != nil {
 			r.finish(err)
@@ -308,6 +311,9 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		// had an unknown outcome, it is what made it so: it still needs its
 		// AfterWrite step.
 		if *uncertain && s.cfg.AfterWrite != nil {
+			for _, r := range included {
+				r.set(func() { r.carried, r.written = false, true })
+			}
 			return true, s.afterWrite(included)
 		}
 		finishAll(included, nil)
@@ -320,9 +326,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		}
 	}
 
-	for _, r := range included {
-		r.set(func() { r.carried = true })
-	}
 	_, err = s.store.Write(ctx, next, version)
 	s.writes.Add(1)
 	var te *TransientError
@@ -469,6 +472,19 @@ func (r *changeRequest) isFinished() bool {
 	return r.finished
 }
 
+// claim marks r as carried by the write being prepared, unless it is
+// finished: from here on, a caller that gives up is told its change may have
+// landed.
+func (r *changeRequest) claim() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return false
+	}
+	r.carried = true
+	return true
+}
+
 func (r *changeRequest) isMaybe() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -494,7 +510,11 @@ func (r *changeRequest) finishLocked(err error) {
 func (r *changeRequest) finishCanceled() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	err := withLast(context.Cause(r.ctx), r.lastErr)
+	cause := context.Cause(r.ctx)
+	if cause == nil {
+		cause = context.Canceled
+	}
+	err := withLast(cause, r.lastErr)
 	switch {
 	case r.written:
 		err = &AfterWriteError{Err: fmt.Errorf("waiting for the after-write step: %w", err)}
