@@ -29,7 +29,9 @@ func (g *gatedStore) Write(ctx context.Context, data []byte, expect Version) (Ve
 }
 
 func appendLine(line string) Change {
-	return func(cur []byte, _, _ bool) ([]byte, error) { return append(append([]byte{}, cur...), line+"\n"...), nil }
+	return func(cur []byte, _, _ bool) ([]byte, error) {
+		return append(append([]byte{}, cur...), line+"\n"...), nil
+	}
 }
 
 // A caller that gives up after its change was applied to the document being
