@@ -141,7 +141,7 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 		"extra": schema.MapAttribute{
 			ElementType:         types.StringType,
 			Optional:            true,
-			MarkdownDescription: "Further keys written as they are, e.g. `explorerAPI`, `dashAPI`, `statsAPI`. May not use a key the provider manages.",
+			MarkdownDescription: "Further keys written as they are, e.g. `explorerAPI`, `dashAPI`, `statsAPI`. May not use a key the provider manages. Values are written as JSON strings; a key whose value in the document is other JSON (a number, an object) reads here as its JSON text, e.g. `\"5\"`, and keeps its JSON while that text is unchanged.",
 			Validators: []validator.Map{
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},

@@ -58,7 +58,7 @@ func (d *providerData) pinnedDocumentOf(ctx context.Context, state tfsdk.State, 
 // planDocumentMove marks a replacement when the planned entry's document is
 // not the one it lives in. Documents are compared by canonical URL, so
 // another spelling of the same document (or naming the provider's document
-// explicitly) is no move. It returns the planned document ("" when unknown).
+// explicitly) is no move.
 func (r *discoveryEntryResource) planDocumentMove(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
