@@ -224,7 +224,6 @@ func (s *Syncer) takeLate() []*changeRequest {
 // was unknown did land) it returns the AfterWrite step to run, which
 // finishes the requests; otherwise nil.
 func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
-	var lastErr error
 	transient := 0
 	uncertain := false // a write of this round had an unknown outcome
 	for attempt := 0; ; attempt++ {
@@ -249,7 +248,7 @@ func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 		ctx, cancel := sharedContext(batch)
 		// The AfterWrite step, if any, makes a context of its own: this one
 		// ends with the attempt.
-		done, after := s.attempt(ctx, batch, attempt, &transient, &uncertain, &lastErr)
+		done, after := s.attempt(ctx, batch, attempt, &transient, &uncertain)
 		cancel()
 		if done {
 			return after
@@ -259,7 +258,7 @@ func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 
 // attempt is one read-apply-write of round. It returns done when every
 // request of batch has its result (or after, to run for them).
-func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool, lastErr *error) (done bool, after func()) {
+func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool) (done bool, after func()) {
 	// ended finishes batch when every caller's context has ended.
 	ended := func() (bool, func()) {
 		for _, r := range batch {
@@ -280,7 +279,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 			failAll(batch, giveUp)
 			return true, nil
 		}
-		*lastErr = err
 		noteLast(batch, err)
 		return false, nil
 	}
@@ -348,7 +346,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 			r.set(func() { r.carried = false })
 		}
 		s.conflicts.Add(1)
-		*lastErr = err
 		noteLast(batch, err)
 		// Someone else just wrote: with a write interval, their write
 		// blocks ours for about that long. Several writers racing each
@@ -386,7 +383,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		failAll(included, giveUp)
 		return true, nil
 	}
-	*lastErr = err
 	noteLast(batch, err)
 	return false, nil
 }
