@@ -150,7 +150,7 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 		"net_id": schema.Int64Attribute{
 			Required:            true,
 			MarkdownDescription: "The network id, the entry's key (`net-id` / `netID`). Changing it replaces the entry.",
-			Validators:          []validator.Int64{int64validator.Between(1, maxNetID)},
+			Validators:          []validator.Int64{int64validator.AtLeast(1), netIDBound{}},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"first": schema.BoolAttribute{
@@ -172,7 +172,7 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 		"extra": schema.MapAttribute{
 			ElementType:         types.StringType,
 			Optional:            true,
-			MarkdownDescription: "Further keys written as they are (strings), e.g. `explorerVersion`. May not use a key the provider manages in either format.",
+			MarkdownDescription: "Further keys written as they are, e.g. `explorerVersion`. May not use a key the provider manages in either format. Values are written as JSON strings; a key whose value in the document is other JSON (a number, an object) reads here as its JSON text, e.g. `\"5\"`, and keeps its JSON while that text is unchanged.",
 			Validators: []validator.Map{
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},

@@ -564,7 +564,7 @@ func TestAccDiscoveryEntryValidation(t *testing.T) {
 		{"node min after latest", map[string]string{"min_node_release": `"v1.8.0"`}, `(?s)latest_node_release.*older than min_node_release`},
 		{"extra shadows", map[string]string{"extra": `{ "api-json" = "x" }`}, `(?s)extra.*api-json`},
 		{"extra shadows smapp key", map[string]string{"extra": `{ netID = "1" }`}, `(?s)extra.*netID`},
-		{"net id zero", map[string]string{"net_id": "0"}, `(?s)net_id.*between 1 and 9007199254740991, got: 0`},
+		{"net id zero", map[string]string{"net_id": "0"}, `(?s)net_id.*at least 1, got: 0`},
 		{"bad genesis id", map[string]string{"genesis_id": `"XYZ"`}, `(?s)genesis_id.*40 lower-case hex digits`},
 		{"empty name", map[string]string{"net_name": `""`}, `(?s)net_name.*at least 1`},
 		{"bad discovery url", map[string]string{"discovery_url": `"https://example.org/networks.json"`}, `(?s)discovery_url.*expected gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH`},

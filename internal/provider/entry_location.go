@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -56,7 +58,7 @@ func (d *providerData) pinnedDocumentOf(ctx context.Context, state tfsdk.State, 
 // planDocumentMove marks a replacement when the planned entry's document is
 // not the one it lives in. Documents are compared by canonical URL, so
 // another spelling of the same document (or naming the provider's document
-// explicitly) is no move. It returns the planned document ("" when unknown).
+// explicitly) is no move.
 func (r *discoveryEntryResource) planDocumentMove(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -108,4 +110,20 @@ func removeEntry(netID int64) func(*discovery.Document, bool) error {
 		doc.Remove(netID)
 		return nil
 	}
+}
+
+// netIDBound refuses net ids that JavaScript clients would round.
+type netIDBound struct{}
+
+func (netIDBound) Description(context.Context) string {
+	return fmt.Sprintf("at most %d (2^53-1)", maxNetID)
+}
+func (v netIDBound) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (netIDBound) ValidateInt64(_ context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueInt64() <= maxNetID {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "net_id too large",
+		fmt.Sprintf("net_id must be at most %d (2^53-1): Smapp and the web frontends read it as a JavaScript number, which holds integers exactly only up to there. Got %d.", maxNetID, req.ConfigValue.ValueInt64()))
 }

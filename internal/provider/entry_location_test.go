@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
@@ -140,7 +141,7 @@ func TestAccDiscoveryEntryNetIDBound(t *testing.T) {
 			{
 				Config:      provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740992"}),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)net_id.*between 1 and 9007199254740991, got:\s+9007199254740992`),
+				ExpectError: regexp.MustCompile(`(?s)net_id.*net_id must be at most 9007199254740991.*JavaScript.*Got\s+9007199254740992`),
 			},
 			{
 				Config:             provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740991"}),
@@ -211,6 +212,48 @@ provider "spacemesh" {
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionReplace),
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(checkDocument(t, env, "", "netID", "118"), checkClientContract(env)),
+			},
+		},
+	})
+}
+
+// A bucket that is gone is an error on refresh, never "every entry was
+// removed": the state keeps the entry.
+func TestAccDiscoveryEntryMissingBucketIsAnError(t *testing.T) {
+	env := gcsEnv(t, "mission")
+	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: env.gcs.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	bucket := client.Bucket("sm-discovery")
+	cfg := env.provider + entryHCL("net", 118, nil)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: checkDocument(t, env, "", "net-id", "118")},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					if err := bucket.Object("nets/networks.json").Delete(ctx); err != nil {
+						t.Fatal(err)
+					}
+					if err := bucket.Delete(ctx); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not read the discovery document.*the bucket "sm-discovery" does\s+not\s+exist`),
+			},
+			{
+				// The bucket is back, empty: now the entry is really gone and
+				// is created again.
+				PreConfig: func() { env.gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "sm-discovery"}) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionCreate),
+				}},
+				Check: checkDocument(t, env, "", "net-id", "118"),
 			},
 		},
 	})

@@ -224,7 +224,6 @@ func (s *Syncer) takeLate() []*changeRequest {
 // was unknown did land) it returns the AfterWrite step to run, which
 // finishes the requests; otherwise nil.
 func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
-	var lastErr error
 	transient := 0
 	uncertain := false // a write of this round had an unknown outcome
 	for attempt := 0; ; attempt++ {
@@ -249,7 +248,7 @@ func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 		ctx, cancel := sharedContext(batch)
 		// The AfterWrite step, if any, makes a context of its own: this one
 		// ends with the attempt.
-		done, after := s.attempt(ctx, batch, attempt, &transient, &uncertain, &lastErr)
+		done, after := s.attempt(ctx, batch, attempt, &transient, &uncertain)
 		cancel()
 		if done {
 			return after
@@ -259,7 +258,7 @@ func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 
 // attempt is one read-apply-write of round. It returns done when every
 // request of batch has its result (or after, to run for them).
-func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool, lastErr *error) (done bool, after func()) {
+func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool) (done bool, after func()) {
 	// ended finishes batch when every caller's context has ended.
 	ended := func() (bool, func()) {
 		for _, r := range batch {
@@ -280,7 +279,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 			failAll(batch, giveUp)
 			return true, nil
 		}
-		*lastErr = err
 		noteLast(batch, err)
 		return false, nil
 	}
@@ -288,6 +286,9 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 	next := current
 	var included []*changeRequest
 	for _, r := range batch {
+		if !r.claim() {
+			continue // its caller gave up since the attempt began
+		}
 		out, err := r.change(next, version.Exists || next != nil, r.isMaybe())
 		if err != nil {
 			r.finish(err)
@@ -308,6 +309,9 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		// had an unknown outcome, it is what made it so: it still needs its
 		// AfterWrite step.
 		if *uncertain && s.cfg.AfterWrite != nil {
+			for _, r := range included {
+				r.set(func() { r.carried, r.written = false, true })
+			}
 			return true, s.afterWrite(included)
 		}
 		finishAll(included, nil)
@@ -320,9 +324,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		}
 	}
 
-	for _, r := range included {
-		r.set(func() { r.carried = true })
-	}
 	_, err = s.store.Write(ctx, next, version)
 	s.writes.Add(1)
 	var te *TransientError
@@ -345,7 +346,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 			r.set(func() { r.carried = false })
 		}
 		s.conflicts.Add(1)
-		*lastErr = err
 		noteLast(batch, err)
 		// Someone else just wrote: with a write interval, their write
 		// blocks ours for about that long. Several writers racing each
@@ -383,7 +383,6 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		failAll(included, giveUp)
 		return true, nil
 	}
-	*lastErr = err
 	noteLast(batch, err)
 	return false, nil
 }
@@ -469,6 +468,19 @@ func (r *changeRequest) isFinished() bool {
 	return r.finished
 }
 
+// claim marks r as carried by the write being prepared, unless it is
+// finished: from here on, a caller that gives up is told its change may have
+// landed.
+func (r *changeRequest) claim() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return false
+	}
+	r.carried = true
+	return true
+}
+
 func (r *changeRequest) isMaybe() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -494,7 +506,11 @@ func (r *changeRequest) finishLocked(err error) {
 func (r *changeRequest) finishCanceled() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	err := withLast(context.Cause(r.ctx), r.lastErr)
+	cause := context.Cause(r.ctx)
+	if cause == nil {
+		cause = context.Canceled
+	}
+	err := withLast(cause, r.lastErr)
 	switch {
 	case r.written:
 		err = &AfterWriteError{Err: fmt.Errorf("waiting for the after-write step: %w", err)}
