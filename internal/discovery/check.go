@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -49,26 +50,34 @@ func CheckHTTPSURL(s string) error {
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
-// CheckHostname accepts a fully qualified DNS name of at least two labels,
-// lower case, with no trailing dot.
+// CheckHostname accepts an RFC 1123 host name as clients connect to it and
+// certificates name it: at least two dot-separated labels of lower-case
+// letters, digits and inner hyphens, each at most 63 bytes, at most 253 in
+// all, no trailing dot. IP addresses (and names ending in a numeric label,
+// which no public DNS can hold) are refused: these hosts get public
+// certificates and public DNS records.
 func CheckHostname(host string) error {
-	if host == "" {
-		return fmt.Errorf("expected a host name, got none")
-	}
-	if net.ParseIP(host) != nil {
+	switch {
+	case host == "":
+		return errors.New("expected a host name, got none")
+	case net.ParseIP(host) != nil:
 		return fmt.Errorf("expected a DNS name, got the IP address %q", host)
-	}
-	if len(host) > 253 {
+	case len(host) > 253:
 		return fmt.Errorf("host name %q is longer than 253 characters", host)
+	case strings.HasSuffix(host, "."):
+		return fmt.Errorf("host name %q must not end with a dot", host)
 	}
 	labels := strings.Split(host, ".")
 	if len(labels) < 2 {
-		return fmt.Errorf("expected a fully qualified DNS name, got %q", host)
+		return fmt.Errorf("expected a fully qualified DNS name with at least two labels (e.g. example.org), got %q", host)
 	}
 	for _, l := range labels {
 		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("%q is not a valid DNS name: label %q must be 1-63 lower-case letters, digits or '-', not starting or ending with '-'", host, l)
+			return fmt.Errorf("host name %q has an invalid label %q: 1 to 63 lower-case letters, digits or '-', not starting or ending with '-'", host, l)
 		}
+	}
+	if _, err := strconv.Atoi(labels[len(labels)-1]); err == nil {
+		return fmt.Errorf("host name %q must not end in a numeric label (IP addresses are not accepted)", host)
 	}
 	return nil
 }
@@ -100,7 +109,11 @@ func CheckBaseDownloadURL(s string) error {
 	return nil
 }
 
-// CheckReleaseOrder returns an error unless min <= latest.
+// ErrReleaseOrder is a minimum release newer than the latest one.
+var ErrReleaseOrder = errors.New("the minimum release is newer than the latest release")
+
+// CheckReleaseOrder returns an error unless min <= latest: a malformed
+// release as ParseRelease reports it, else one wrapping ErrReleaseOrder.
 func CheckReleaseOrder(minimum, latest string) error {
 	lo, err := ParseRelease(minimum)
 	if err != nil {
@@ -111,7 +124,7 @@ func CheckReleaseOrder(minimum, latest string) error {
 		return err
 	}
 	if lo.GreaterThan(hi) {
-		return fmt.Errorf("the minimum release %q is newer than the latest release %q", minimum, latest)
+		return fmt.Errorf("%w: %q is newer than %q", ErrReleaseOrder, minimum, latest)
 	}
 	return nil
 }

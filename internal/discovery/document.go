@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strconv"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/textpos"
 )
 
 // member is one key of a wire entry with its value as compact JSON.
@@ -90,9 +92,9 @@ func Decode(data []byte, f Format) (*Document, error) {
 	}
 	doc := &Document{format: f}
 	byID := map[int64]*wireEntry{}
-	lines := lineCounter{data: data, line: 1, col: 1}
+	lines := textpos.NewCounter(data)
 	for dec.More() {
-		pos := lines.position(dec.InputOffset(), len(doc.entries)+1)
+		pos := entryPosition(lines, data, dec.InputOffset(), len(doc.entries)+1)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, syntaxError(data, err)
@@ -225,38 +227,21 @@ func syntaxError(data []byte, err error) error {
 
 // locate finds the line and column of the first value at or after offset.
 func locate(data []byte, offset int64, index int) position {
-	c := lineCounter{data: data, line: 1, col: 1}
-	return c.position(offset, index)
+	return entryPosition(textpos.NewCounter(data), data, offset, index)
 }
 
-// lineCounter turns increasing offsets into lines and columns, scanning the
-// data once however many entries a document has.
-type lineCounter struct {
-	data      []byte
-	off       int64
-	line, col int
-}
-
-func (c *lineCounter) position(offset int64, index int) position {
-	if offset > int64(len(c.data)) {
-		offset = int64(len(c.data))
-	}
-	for offset < int64(len(c.data)) {
-		ch := c.data[offset]
+// entryPosition is where the value at or after offset starts: past the
+// white space and the comma that separate entries.
+func entryPosition(c *textpos.Counter, data []byte, offset int64, index int) position {
+	for offset < int64(len(data)) {
+		ch := data[offset]
 		if ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r' && ch != ',' {
 			break
 		}
 		offset++
 	}
-	for ; c.off < offset; c.off++ {
-		if c.data[c.off] == '\n' {
-			c.line++
-			c.col = 1
-		} else {
-			c.col++
-		}
-	}
-	return position{index: index, line: c.line, col: c.col}
+	line, col := c.At(offset)
+	return position{index: index, line: line, col: col}
 }
 
 func describeToken(tok json.Token) string {

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/textpos"
 )
 
 // MaxConfigSize bounds a node config. Real configs are a few KiB (the genesis
@@ -67,7 +69,7 @@ func Parse(data []byte) (*Config, error) {
 			}
 			off++
 		}
-		line, col := lineCol(data, off)
+		line, col := textpos.LineCol(data, off)
 		return nil, fmt.Errorf("%w: unexpected data after the top-level object at line %d, column %d (offset %d)",
 			ErrNotJSON, line, col, off)
 	}
@@ -82,7 +84,7 @@ func notJSON(data []byte, err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		// Offset counts the bytes read, the offending one included.
-		line, col := lineCol(data, max(syn.Offset-1, 0))
+		line, col := textpos.LineCol(data, max(syn.Offset-1, 0))
 		return fmt.Errorf("%w: %v at line %d, column %d (offset %d)", ErrNotJSON, syn, line, col, syn.Offset)
 	}
 	if errors.Is(err, io.EOF) {
@@ -92,20 +94,6 @@ func notJSON(data []byte, err error) error {
 		return fmt.Errorf("%w: the input ends in the middle of a value (truncated?)", ErrNotJSON)
 	}
 	return fmt.Errorf("%w: %v", ErrNotJSON, err)
-}
-
-// lineCol turns a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 // SHA256 is the hex sha256 of the raw bytes: what changes when the document

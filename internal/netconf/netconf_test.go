@@ -119,18 +119,6 @@ func TestSHA256(t *testing.T) {
 	}
 }
 
-func TestLineCol(t *testing.T) {
-	data := []byte("ab\ncd\n")
-	for _, tt := range []struct {
-		off       int64
-		line, col int
-	}{{0, 1, 1}, {1, 1, 2}, {3, 2, 1}, {4, 2, 2}, {6, 3, 1}, {99, 3, 1}, {-1, 1, 1}} {
-		if l, c := lineCol(data, tt.off); l != tt.line || c != tt.col {
-			t.Errorf("lineCol(%d) = %d,%d want %d,%d", tt.off, l, c, tt.line, tt.col)
-		}
-	}
-}
-
 func TestIdentity(t *testing.T) {
 	legacy := readTestdata(t, "testnet-118-legacy.json")
 	current := readTestdata(t, "testnet-current.json")

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 )
 
 // Host-name patterns. A pattern is a host name with placeholders:
 //
-//	{net_id}  the network id, e.g. 118 (required: see validatePattern)
+//	{net_id}  the network id, e.g. 118 (required: see ValidateHostPattern)
 //	{domain}  the operator's domain, e.g. spacemesh.io
 //
 // The defaults give https://118.api.spacemesh.io:9091 and friends.
@@ -179,7 +181,7 @@ var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
 
 // expandHost substitutes a pattern and checks the result is a DNS name.
 func expandHost(field, pattern string, netID int64, domain string) (string, error) {
-	if err := validatePattern(pattern); err != nil {
+	if err := ValidateHostPattern(pattern); err != nil {
 		return "", &FieldError{field, err.Error()}
 	}
 	if strings.Contains(pattern, "{domain}") {
@@ -187,13 +189,13 @@ func expandHost(field, pattern string, netID int64, domain string) (string, erro
 			return "", &FieldError{FieldDomain, fmt.Sprintf(
 				"is required: %s %q uses {domain}; set domain on the resource or the provider", field, pattern)}
 		}
-		if err := ValidateHostname(domain); err != nil {
+		if err := discovery.CheckHostname(strings.ToLower(domain)); err != nil {
 			return "", &FieldError{FieldDomain, err.Error()}
 		}
 	}
 	h := strings.NewReplacer("{net_id}", strconv.FormatInt(netID, 10), "{domain}", domain).Replace(pattern)
 	h = strings.ToLower(h)
-	if err := ValidateHostname(h); err != nil {
+	if err := discovery.CheckHostname(h); err != nil {
 		return "", &FieldError{field, fmt.Sprintf("pattern %q gives %q, which is not a valid host name: %v", pattern, h, err)}
 	}
 	return h, nil
@@ -213,21 +215,19 @@ func CheckOrigin(o string) error {
 		}
 		host = h
 	}
-	if err := ValidateHostname(host); err != nil {
+	if err := discovery.CheckHostname(strings.ToLower(host)); err != nil {
 		return fmt.Errorf("origin %q: %v", o, err)
 	}
 	return nil
 }
 
 // ValidateHostPattern checks a host-name pattern before it is expanded (the
-// expanded name is checked by ServiceURLs).
-func ValidateHostPattern(p string) error { return validatePattern(p) }
-
-// validatePattern requires {net_id}: every network gets its own services, so
-// a pattern without it would give every network the same host names; their
-// DNS records and certificates would collide and the discovery document
-// would send every network's users to one API.
-func validatePattern(p string) error {
+// expanded name is checked by ServiceURLs). It requires {net_id}: every
+// network gets its own services, so a pattern without it would give every
+// network the same host names; their DNS records and certificates would
+// collide and the discovery document would send every network's users to
+// one API.
+func ValidateHostPattern(p string) error {
 	if strings.Contains(p, "://") || strings.ContainsAny(p, "/:?#@ ") {
 		return fmt.Errorf("%q must be a bare host name pattern (no scheme, port or path), such as %q", p, DefaultAPIHostPattern)
 	}
@@ -243,50 +243,4 @@ func validatePattern(p string) error {
 		return fmt.Errorf("%q must contain {net_id}: without it every network would get the same host name", p)
 	}
 	return nil
-}
-
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// ValidateHostname checks an RFC 1123 host name: dot-separated labels of
-// letters, digits and inner hyphens, each at most 63 bytes, at most 253 in
-// all. A trailing dot, IP addresses and single-label names are refused: these
-// hosts get public certificates and public DNS records.
-func ValidateHostname(h string) error {
-	if h == "" {
-		return fmt.Errorf("host name is empty")
-	}
-	if len(h) > 253 {
-		return fmt.Errorf("host name %q is longer than 253 characters", h)
-	}
-	if strings.HasSuffix(h, ".") {
-		return fmt.Errorf("host name %q must not end with a dot", h)
-	}
-	labels := strings.Split(strings.ToLower(h), ".")
-	if len(labels) < 2 {
-		return fmt.Errorf("host name %q must have at least two labels (e.g. example.org)", h)
-	}
-	for _, l := range labels {
-		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("host name %q has an invalid label %q (letters, digits and inner hyphens, 1 to 63 characters)", h, l)
-		}
-	}
-	// An all-numeric top-level label would make it an IPv4 address or
-	// something no public DNS can hold.
-	if _, err := strconv.Atoi(labels[len(labels)-1]); err == nil {
-		return fmt.Errorf("host name %q must not end in a numeric label (IP addresses are not accepted)", h)
-	}
-	return nil
-}
-
-// CloudflareProxiesHTTPS tells whether Cloudflare's proxy (orange cloud)
-// accepts https on this port. It only proxies 443, 2053, 2083, 2087, 2096 and
-// 8443 for https; an endpoint on another port (such as the default 9091 and
-// 9092) must be DNS-only (grey cloud), or be moved.
-// https://developers.cloudflare.com/fundamentals/reference/network-ports/
-func CloudflareProxiesHTTPS(port int) bool {
-	switch port {
-	case 443, 2053, 2083, 2087, 2096, 8443:
-		return true
-	}
-	return false
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 )
 
 func TestServiceURLs(t *testing.T) {
@@ -124,7 +126,7 @@ func TestServiceURLs(t *testing.T) {
 			}
 			for _, u := range []string{got.APIJSONURL, got.APIGRPCURL, got.ExplorerURL, got.DashURL} {
 				pu, err := url.Parse(u)
-				if err != nil || pu.Scheme != "https" || ValidateHostname(pu.Hostname()) != nil {
+				if err != nil || pu.Scheme != "https" || discovery.CheckHostname(pu.Hostname()) != nil {
 					t.Errorf("built URL %q is not https with a valid host name (%v)", u, err)
 				}
 			}
@@ -140,34 +142,6 @@ func TestOrigins(t *testing.T) {
 	got := s.Origins()
 	if len(got) != 2 || got[0] != "https://118.explore.example.org" || got[1] != "https://118.dash.example.org" {
 		t.Errorf("Origins = %q", got)
-	}
-}
-
-func TestValidateHostname(t *testing.T) {
-	long := strings.Repeat("a", 63)
-	for _, h := range []string{"example.org", "118.api.example.org", "a-b.c0.example", long + ".org", "xn--bcher-kva.example"} {
-		if err := ValidateHostname(h); err != nil {
-			t.Errorf("ValidateHostname(%q) = %v", h, err)
-		}
-	}
-	for _, h := range []string{"", "org", "a..b.org", "-a.org", "a-.org", long + "a.org", "a.org.", "1.2.3.4", "a b.org",
-		strings.Repeat("abcdefghi.", 26) + "org"} {
-		if err := ValidateHostname(h); err == nil {
-			t.Errorf("ValidateHostname(%q) accepted", h)
-		}
-	}
-}
-
-func TestCloudflareProxiesHTTPS(t *testing.T) {
-	for _, p := range []int{443, 2053, 2083, 2087, 2096, 8443} {
-		if !CloudflareProxiesHTTPS(p) {
-			t.Errorf("%d should be proxied", p)
-		}
-	}
-	for _, p := range []int{80, 8080, 9091, 9092, 0, 444} {
-		if CloudflareProxiesHTTPS(p) {
-			t.Errorf("%d should not be proxied", p)
-		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -86,13 +85,8 @@ func (d *discoveryDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The spacemesh provider was not configured before this read; please report this as a bug.")
-		return
-	}
-	docURL, err := d.data.effectiveURL(cfg.DiscoveryURL.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+	docURL, ok := d.data.documentFor(cfg.DiscoveryURL, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
@@ -109,11 +103,9 @@ func (d *discoveryDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	cfg.JSON = types.StringValue(string(doc.Encode()))
 
-	ids := []attr.Value{}
 	entries := []attr.Value{}
 	objType := entryObjectType()
 	for _, e := range doc.Entries() {
-		ids = append(ids, types.Int64Value(e.NetID))
 		values := map[string]attr.Value{"net_id": types.Int64Value(e.NetID)}
 		for _, a := range entryAttrs {
 			values[a.name] = types.StringValue(e.Get(a.field))
@@ -127,7 +119,9 @@ func (d *discoveryDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.Append(diags...)
 		entries = append(entries, obj)
 	}
-	cfg.NetIDs = types.ListValueMust(types.Int64Type, ids)
+	ids, diags := types.ListValueFrom(ctx, types.Int64Type, doc.NetIDs())
+	resp.Diagnostics.Append(diags...)
+	cfg.NetIDs = ids
 	cfg.Entries = types.ListValueMust(objType, entries)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -30,11 +29,6 @@ import (
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 )
 
-// operationTimeout bounds one create, read, update or delete unless the
-// timeouts block says otherwise, so that a document that stays rate-limited or
-// unreachable fails the apply with the last error instead of hanging it.
-const operationTimeout = 5 * time.Minute
-
 var (
 	_ resource.ResourceWithConfigure        = &discoveryEntryResource{}
 	_ resource.ResourceWithImportState      = &discoveryEntryResource{}
@@ -46,7 +40,7 @@ var (
 func NewDiscoveryEntryResource() resource.Resource { return &discoveryEntryResource{} }
 
 type discoveryEntryResource struct {
-	data *providerData
+	entryResourceBase
 }
 
 type discoveryEntryModel struct {
@@ -205,17 +199,6 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
-func (r *discoveryEntryResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		releaseOrder{min: "min_node_release", latest: "latest_node_release"},
-		releaseOrder{min: "min_smapp_release", latest: "latest_smapp_release"},
-	}
-}
-
-func (r *discoveryEntryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan checks at plan time what needs the provider's configuration.
 func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
@@ -230,9 +213,8 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() || plan.DiscoveryURL.IsUnknown() {
 		return
 	}
-	docURL, err := r.data.effectiveURL(plan.DiscoveryURL.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+	docURL, ok := r.data.documentFor(plan.DiscoveryURL, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if !plan.NetID.IsUnknown() {
@@ -310,12 +292,8 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	if plan.WaitForSync.ValueBool() && !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, operationTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	first := plan.First.ValueBool()
-	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, mayHaveLanded bool) error {
+	err := r.data.changeDocument(ctx, plan.Timeouts.Create, docURL, &resp.Diagnostics, func(doc *discovery.Document, mayHaveLanded bool) error {
 		if existing, found := doc.Find(entry.NetID); found && mayHaveLanded && existing.Equal(entry) {
 			placeFirst(doc, entry.NetID, first)
 			return nil // our own earlier write landed; its response was lost
@@ -351,16 +329,14 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state discoveryEntryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, operationTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	doc, err := r.data.readDocument(ctx, docURL)
 	if err != nil {
@@ -404,12 +380,8 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 			fmt.Sprintf("The entry lives in %s, not in %s: moving it is a replacement, never an update. Please report this as a bug.", pinned, docURL))
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, operationTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	first := plan.First.ValueBool()
-	err := r.data.mutate(ctx, docURL, func(doc *discovery.Document, _ bool) error {
+	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, _ bool) error {
 		if err := doc.Upsert(entry); err != nil {
 			return err
 		}
@@ -426,18 +398,14 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state discoveryEntryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, operationTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	err := r.data.mutate(ctx, docURL, removeEntry(state.NetID.ValueInt64()))
+	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, removeEntry(state.NetID.ValueInt64()))
 	writeOutcome(&resp.Diagnostics, err, "Could not remove the discovery entry")
 }
 
@@ -472,49 +440,11 @@ func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.I
 
 // prepare resolves the document URL and the entry to write.
 func (r *discoveryEntryResource) prepare(ctx context.Context, plan *discoveryEntryModel, diags *diag.Diagnostics) (string, discovery.Entry, bool) {
-	if !r.configured(diags) {
-		return "", discovery.Entry{}, false
-	}
-	docURL, err := r.data.effectiveURL(plan.DiscoveryURL.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+	docURL, ok := r.data.documentFor(plan.DiscoveryURL, diags)
+	if !ok {
 		return "", discovery.Entry{}, false
 	}
 	entry, d := plan.toEntry(ctx)
 	diags.Append(d...)
 	return docURL, entry, !diags.HasError()
-}
-
-func (r *discoveryEntryResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider not configured", "The spacemesh provider was not configured before this operation; please report this as a bug.")
-		return false
-	}
-	return true
-}
-
-// releaseOrder checks min <= latest at plan time, on the latest attribute.
-type releaseOrder struct{ min, latest string }
-
-func (v releaseOrder) Description(context.Context) string {
-	return fmt.Sprintf("%s must not be newer than %s", v.min, v.latest)
-}
-func (v releaseOrder) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v releaseOrder) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var lo, hi types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.min), &lo)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.latest), &hi)...)
-	if resp.Diagnostics.HasError() || lo.IsNull() || lo.IsUnknown() || hi.IsNull() || hi.IsUnknown() {
-		return
-	}
-	a, errA := discovery.ParseRelease(lo.ValueString())
-	b, errB := discovery.ParseRelease(hi.ValueString())
-	if errA != nil || errB != nil {
-		return // the attribute validators report malformed releases
-	}
-	if a.GreaterThan(b) {
-		resp.Diagnostics.AddAttributeError(path.Root(v.latest), "Release order",
-			fmt.Sprintf("%s is %q, older than %s %q: the latest release must be at least the minimum.", v.latest, hi.ValueString(), v.min, lo.ValueString()))
-	}
 }

@@ -41,6 +41,9 @@ func (d *providerData) pinnedDocument(id, own types.String) (string, error) {
 
 // pinnedDocumentOf reads pinnedDocument's inputs from a state.
 func (d *providerData) pinnedDocumentOf(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) (string, bool) {
+	if !configured(d, diags) {
+		return "", false
+	}
 	var id, own types.String
 	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
 	diags.Append(state.GetAttribute(ctx, path.Root("discovery_url"), &own)...)

@@ -40,7 +40,7 @@ var networkConfigClient *http.Client
 func NewNetworkResource() resource.Resource { return &networkResource{} }
 
 type networkResource struct {
-	data *providerData
+	entryResourceBase
 }
 
 type networkModel struct {
@@ -255,17 +255,6 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-}
-
-func (r *networkResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		releaseOrder{min: "min_node_release", latest: "latest_node_release"},
-		releaseOrder{min: "min_smapp_release", latest: "latest_smapp_release"},
-	}
-}
-
-func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan derives everything at plan time, fetching config_url when
