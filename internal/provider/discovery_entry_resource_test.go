@@ -558,7 +558,7 @@ func TestAccDiscoveryEntryValidation(t *testing.T) {
 	}{
 		{"http url", map[string]string{"api_json": `"http://118.api.example.org:9091"`}, `(?s)api_json.*expected an https URL.*http://118`},
 		{"ip host", map[string]string{"dash": `"https://10.0.0.1/"`}, `(?s)dash.*expected a DNS name, got the IP address`},
-		{"bad host", map[string]string{"explorer": `"https://bad_host.example.org/"`}, `(?s)explorer.*not a\s+valid\s+DNS\s+name`},
+		{"bad host", map[string]string{"explorer": `"https://bad_host.example.org/"`}, `(?s)explorer.*invalid\s+label\s+"bad_host"`},
 		{"not semver", map[string]string{"min_node_release": `"latest"`}, `(?s)min_node_release.*expected a semantic version.*"latest"`},
 		{"min after latest", map[string]string{"min_smapp_release": `"2.0.0"`}, `(?s)latest_smapp_release.*"1.7.2", older than min_smapp_release "2.0.0"`},
 		{"node min after latest", map[string]string{"min_node_release": `"v1.8.0"`}, `(?s)latest_node_release.*older than min_node_release`},
