@@ -73,38 +73,13 @@ var zoneIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // NewPurger checks cfg and returns a Purger. It makes no request.
 func NewPurger(cfg Config) (*Purger, error) {
-	if cfg.APIToken == "" {
-		return nil, errors.New("cdn: cloudflare API token is required")
+	if err := checkCredentials(cfg); err != nil {
+		return nil, err
 	}
-	// A token with whitespace or control characters cannot be a header value; say so without
-	// echoing it.
-	if strings.IndexFunc(cfg.APIToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		return nil, errors.New("cdn: cloudflare API token contains whitespace or control characters")
+	base, err := baseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
 	}
-	if !zoneIDPattern.MatchString(cfg.ZoneID) {
-		return nil, fmt.Errorf("cdn: cloudflare zone id %q is not valid: expected letters, digits, '-' or '_' (a 32-digit hex id)", cfg.ZoneID)
-	}
-
-	base := cfg.BaseURL
-	if base == "" {
-		base = os.Getenv(EnvBaseURL)
-	}
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("cdn: cloudflare base URL %q is not an absolute http(s) URL", base)
-	}
-	if u.User != nil {
-		return nil, errors.New("cdn: cloudflare base URL must not carry user info")
-	}
-	// The SDK resolves "zones/..." against the base URL, so a missing trailing slash would
-	// drop the last path segment (".../client/v4" would become ".../client/zones/...").
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-
 	client := cfg.HTTPClient
 	if client == nil {
 		client = &http.Client{}
@@ -120,17 +95,55 @@ func NewPurger(cfg Config) (*Purger, error) {
 	if timeout <= 0 {
 		timeout = DefaultAttemptTimeout
 	}
-
 	// cache.NewCacheService instead of cloudflare.NewClient: the latter starts from
 	// DefaultClientOptions, which adds whatever CLOUDFLARE_* credentials the environment has.
 	svc := cache.NewCacheService(
 		option.WithHTTPClient(client),
-		option.WithBaseURL(u.String()),
+		option.WithBaseURL(base),
 		option.WithAPIToken(cfg.APIToken),
 		option.WithMaxRetries(retries),
 		option.WithRequestTimeout(timeout),
 	)
-	return &Purger{zoneID: cfg.ZoneID, token: cfg.APIToken, baseURL: u.String(), svc: svc}, nil
+	return &Purger{zoneID: cfg.ZoneID, token: cfg.APIToken, baseURL: base, svc: svc}, nil
+}
+
+// checkCredentials checks the token and the zone id, never echoing the token.
+func checkCredentials(cfg Config) error {
+	if cfg.APIToken == "" {
+		return errors.New("cdn: cloudflare API token is required")
+	}
+	// A token with whitespace or control characters cannot be a header value.
+	if strings.IndexFunc(cfg.APIToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return errors.New("cdn: cloudflare API token contains whitespace or control characters")
+	}
+	if !zoneIDPattern.MatchString(cfg.ZoneID) {
+		return fmt.Errorf("cdn: cloudflare zone id %q is not valid: expected letters, digits, '-' or '_' (a 32-digit hex id)", cfg.ZoneID)
+	}
+	return nil
+}
+
+// baseURL is the API base URL to use: base, else $CLOUDFLARE_BASE_URL, else
+// DefaultBaseURL; always ending in "/".
+func baseURL(base string) (string, error) {
+	if base == "" {
+		base = os.Getenv(EnvBaseURL)
+	}
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("cdn: cloudflare base URL %q is not an absolute http(s) URL", base)
+	}
+	if u.User != nil {
+		return "", errors.New("cdn: cloudflare base URL must not carry user info")
+	}
+	// The SDK resolves "zones/..." against the base URL, so a missing trailing slash would
+	// drop the last path segment (".../client/v4" would become ".../client/zones/...").
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
 }
 
 // ZoneID returns the zone this Purger purges.

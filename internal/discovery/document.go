@@ -119,6 +119,20 @@ func Decode(data []byte, f Format) (*Document, error) {
 }
 
 func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error) {
+	members, err := decodeMembers(raw, pos)
+	if err != nil {
+		return nil, err
+	}
+	e := &wireEntry{pos: pos, members: members}
+	if e.netID, err = entryNetID(e, f); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// decodeMembers reads one entry's members in order, each key with the bytes
+// it was written with and each value compacted.
+func decodeMembers(raw json.RawMessage, pos position) ([]member, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -128,7 +142,7 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
 		return nil, decodeErrorf("%s is not a JSON object: it is %s", pos, describeToken(tok))
 	}
-	e := &wireEntry{pos: pos}
+	var members []member
 	seen := map[string]bool{}
 	for dec.More() {
 		before := dec.InputOffset()
@@ -156,8 +170,14 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 		if len(rawKey) < 2 || rawKey[0] != '"' || rawKey[len(rawKey)-1] != '"' {
 			rawKey = nil // not where it was expected: write the key afresh
 		}
-		e.members = append(e.members, member{key: key, rawKey: bytes.Clone(rawKey), value: compact.Bytes()})
+		members = append(members, member{key: key, rawKey: bytes.Clone(rawKey), value: compact.Bytes()})
 	}
+	return members, nil
+}
+
+// entryNetID is the entry's net id under f's key; without one, the error
+// says when the entry has the other format's key instead.
+func entryNetID(e *wireEntry, f Format) (int64, error) {
 	idKey := NetIDKey(f)
 	idValue, ok := e.get(idKey)
 	if !ok {
@@ -169,14 +189,13 @@ func decodeEntry(raw json.RawMessage, f Format, pos position) (*wireEntry, error
 				}
 			}
 		}
-		return nil, decodeErrorf("%s has no %q%s", pos, idKey, hint)
+		return 0, decodeErrorf("%s has no %q%s", e.pos, idKey, hint)
 	}
 	id, err := parseNetID(idValue)
 	if err != nil {
-		return nil, decodeErrorf("%s: %q: %v", pos, idKey, err)
+		return 0, decodeErrorf("%s: %q: %v", e.pos, idKey, err)
 	}
-	e.netID = id
-	return e, nil
+	return id, nil
 }
 
 // parseNetID accepts a positive integer written as a JSON number or string:

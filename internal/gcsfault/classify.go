@@ -80,63 +80,75 @@ var reservedRoots = map[string]bool{
 func Classify(r *http.Request) Request {
 	req := Request{Kind: KindOther, Method: r.Method}
 	p := r.URL.EscapedPath()
-	q := r.URL.Query()
-	read := r.Method == http.MethodGet || r.Method == http.MethodHead
-
 	switch {
 	case strings.HasPrefix(p, "/upload/storage/v1/b/"):
-		bucket, rest, _ := strings.Cut(strings.TrimPrefix(p, "/upload/storage/v1/b/"), "/")
-		if rest != "o" && rest != "o/" {
-			return req
-		}
-		req.Bucket = unescape(bucket)
-		req.UploadID = q.Get("upload_id")
-		switch {
-		case r.Method == http.MethodDelete:
-			req.Kind = KindUploadChunk // cancels a resumable session
-		case req.UploadID != "" && (r.Method == http.MethodPut || r.Method == http.MethodPost):
-			req.Kind = chunkKind(r)
-			req.Object = q.Get("name") // fake-gcs-server puts it in the session URL; GCS does not
-		case r.Method == http.MethodPost && q.Get("uploadType") == "resumable":
-			req.Kind = KindUploadInit
-			req.Object = q.Get("name")
-		case r.Method == http.MethodPost:
-			req.Kind = KindWrite
-			req.Object = q.Get("name")
-		}
-		return req
-
+		return classifyUpload(r, req, strings.TrimPrefix(p, "/upload/storage/v1/b/"))
 	case strings.HasPrefix(p, "/upload/resumable/"):
 		if r.Method == http.MethodPut || r.Method == http.MethodPost {
 			req.UploadID = unescape(strings.TrimPrefix(p, "/upload/resumable/"))
 			req.Kind = chunkKind(r)
 		}
 		return req
-
 	case strings.HasPrefix(p, "/download/storage/v1/b/"):
 		bucket, rest, _ := strings.Cut(strings.TrimPrefix(p, "/download/storage/v1/b/"), "/")
-		if obj, ok := strings.CutPrefix(rest, "o/"); ok && obj != "" && read {
+		if obj, ok := strings.CutPrefix(rest, "o/"); ok && obj != "" && isRead(r) {
 			req.Kind, req.Bucket, req.Object = KindMediaDownload, unescape(bucket), unescape(obj)
 		}
 		return req
-
 	case strings.HasPrefix(p, "/storage/v1/b/"):
-		bucket, rest, _ := strings.Cut(strings.TrimPrefix(p, "/storage/v1/b/"), "/")
-		req.Bucket = unescape(bucket)
-		if rest == "o" || rest == "o/" {
-			if r.Method == http.MethodGet {
-				req.Kind = KindList
-			}
-			return req
-		}
-		obj, ok := strings.CutPrefix(rest, "o/")
-		if !ok || obj == "" {
-			return req // bucket resources
-		}
-		return classifyJSONObject(r, req, obj, read)
+		return classifyJSON(r, req, strings.TrimPrefix(p, "/storage/v1/b/"))
 	}
+	return classifyXML(r, req, p)
+}
 
-	// XML API: /{bucket} and /{bucket}/{object}.
+func isRead(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
+
+// classifyUpload reads the JSON API's upload endpoint,
+// /upload/storage/v1/b/{bucket}/o; path is what follows /b/.
+func classifyUpload(r *http.Request, req Request, path string) Request {
+	bucket, rest, _ := strings.Cut(path, "/")
+	if rest != "o" && rest != "o/" {
+		return req
+	}
+	q := r.URL.Query()
+	req.Bucket = unescape(bucket)
+	req.UploadID = q.Get("upload_id")
+	switch {
+	case r.Method == http.MethodDelete:
+		req.Kind = KindUploadChunk // cancels a resumable session
+	case req.UploadID != "" && (r.Method == http.MethodPut || r.Method == http.MethodPost):
+		req.Kind = chunkKind(r)
+		req.Object = q.Get("name") // fake-gcs-server puts it in the session URL; GCS does not
+	case r.Method == http.MethodPost && q.Get("uploadType") == "resumable":
+		req.Kind = KindUploadInit
+		req.Object = q.Get("name")
+	case r.Method == http.MethodPost:
+		req.Kind = KindWrite
+		req.Object = q.Get("name")
+	}
+	return req
+}
+
+// classifyJSON reads the JSON API, /storage/v1/b/{bucket}[/o[/{object}]];
+// path is what follows /b/.
+func classifyJSON(r *http.Request, req Request, path string) Request {
+	bucket, rest, _ := strings.Cut(path, "/")
+	req.Bucket = unescape(bucket)
+	if rest == "o" || rest == "o/" {
+		if r.Method == http.MethodGet {
+			req.Kind = KindList
+		}
+		return req
+	}
+	obj, ok := strings.CutPrefix(rest, "o/")
+	if !ok || obj == "" {
+		return req // bucket resources
+	}
+	return classifyJSONObject(r, req, obj, isRead(r))
+}
+
+// classifyXML reads the XML API: /{bucket} and /{bucket}/{object}.
+func classifyXML(r *http.Request, req Request, p string) Request {
 	seg, obj, hasObj := strings.Cut(strings.TrimPrefix(p, "/"), "/")
 	if seg == "" || reservedRoots[seg] {
 		return req
@@ -149,7 +161,7 @@ func Classify(r *http.Request) Request {
 		}
 		// POST /{bucket} is a form (policy) upload whose object name is in the form body;
 		// it is left as KindOther.
-	case read:
+	case isRead(r):
 		req.Kind, req.Object = KindMediaDownload, unescape(obj)
 	case r.Method == http.MethodPut || r.Method == http.MethodPost || r.Method == http.MethodDelete:
 		req.Kind, req.Object = KindWrite, unescape(obj)

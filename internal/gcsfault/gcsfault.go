@@ -218,66 +218,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := Classify(r)
-
-	// Uploads may name their object only in the body; read it so that the limit and the
-	// counters know the object.
-	var body []byte
-	if req.Object == "" && r.Method == http.MethodPost && (req.Kind == KindWrite || req.Kind == KindUploadInit) {
-		b, err := io.ReadAll(io.LimitReader(r.Body, maxParseBody+1))
-		if err != nil {
-			return // the client went away
-		}
-		if len(b) > maxParseBody {
-			http.Error(w, "gcsfault: upload without a name parameter is too large to inspect", http.StatusRequestEntityTooLarge)
-			return
-		}
-		body = b
-		req.Object = nameFromBody(r.Header.Get("Content-Type"), b)
-	}
-
-	p.mu.Lock()
-	if req.Kind == KindUploadChunk || (req.Kind == KindWrite && req.UploadID != "") {
-		if s, ok := p.uploads[req.UploadID]; ok {
-			req.Bucket, req.Object = s.Bucket, s.Object
-		}
-	}
-	fault, delay := p.decide(req)
-	p.mu.Unlock()
-	p.count(req, func(c *Counters) { c.count(req.Kind) })
-
-	if delay > 0 {
-		p.count(req, func(c *Counters) { c.Delayed++ })
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
-	}
-
-	switch fault {
-	case Fault503:
-		p.count(req, func(c *Counters) { c.Injected503++ })
-		writeGCSError(w, http.StatusServiceUnavailable,
-			gcsErrorBody(http.StatusServiceUnavailable, "We encountered an internal error. Please try again.", "global", "backendError"), 0)
-		return
-	case FaultDropBefore:
-		p.count(req, func(c *Counters) { c.DroppedBefore++ })
-		drop(w)
+	body, ok := p.readUploadName(w, r, &req)
+	if !ok {
 		return
 	}
-
-	var release func()
-	if req.Kind == KindWrite && p.cfg.MutationInterval > 0 {
-		var ok bool
-		if ok, release = p.reserve(req); !ok {
-			p.count(req, func(c *Counters) { c.RateLimited++ })
-			writeGCSError(w, http.StatusTooManyRequests, RateLimitBody(req.Key()), p.cfg.RetryAfter)
-			return
-		}
+	fault, delay := p.decideFor(&req)
+	if !p.wait(req, r, delay) || p.failBefore(w, req, fault) {
+		return
 	}
-
+	release, ok := p.admitWrite(w, req)
+	if !ok {
+		return
+	}
 	resp, respBody, err := p.forward(r, body)
 	if err != nil {
 		if release != nil {
@@ -290,6 +242,100 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "gcsfault: upstream: "+err.Error(), http.StatusBadGateway)
 		return
 	}
+	p.recordForwarded(req, resp, release)
+	p.rewriteLocation(resp.Header, r)
+	if fault == FaultDropAfter {
+		p.count(req, func(c *Counters) { c.DroppedAfter++ })
+		drop(w)
+		return
+	}
+	relay(w, r, resp, respBody)
+}
+
+// readUploadName reads the body of an upload that names its object only
+// there, so that the limit and the counters know the object. It returns
+// false when it has answered the request itself.
+func (p *Proxy) readUploadName(w http.ResponseWriter, r *http.Request, req *Request) ([]byte, bool) {
+	if req.Object != "" || r.Method != http.MethodPost || (req.Kind != KindWrite && req.Kind != KindUploadInit) {
+		return nil, true
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxParseBody+1))
+	if err != nil {
+		return nil, false // the client went away
+	}
+	if len(b) > maxParseBody {
+		http.Error(w, "gcsfault: upload without a name parameter is too large to inspect", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	req.Object = nameFromBody(r.Header.Get("Content-Type"), b)
+	return b, true
+}
+
+// decideFor names the object of a resumable upload's later requests, picks
+// the request's fault and delay, and counts the request.
+func (p *Proxy) decideFor(req *Request) (Fault, time.Duration) {
+	p.mu.Lock()
+	if req.Kind == KindUploadChunk || (req.Kind == KindWrite && req.UploadID != "") {
+		if s, ok := p.uploads[req.UploadID]; ok {
+			req.Bucket, req.Object = s.Bucket, s.Object
+		}
+	}
+	fault, delay := p.decide(*req)
+	p.mu.Unlock()
+	p.count(*req, func(c *Counters) { c.count(req.Kind) })
+	return fault, delay
+}
+
+// wait holds the request for delay; false when the client gave up meanwhile.
+func (p *Proxy) wait(req Request, r *http.Request, delay time.Duration) bool {
+	if delay <= 0 {
+		return true
+	}
+	p.count(req, func(c *Counters) { c.Delayed++ })
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// failBefore injects the faults that stop a request before GCS sees it; true
+// when it did.
+func (p *Proxy) failBefore(w http.ResponseWriter, req Request, fault Fault) bool {
+	switch fault {
+	case Fault503:
+		p.count(req, func(c *Counters) { c.Injected503++ })
+		writeGCSError(w, http.StatusServiceUnavailable,
+			gcsErrorBody(http.StatusServiceUnavailable, "We encountered an internal error. Please try again.", "global", "backendError"), 0)
+		return true
+	case FaultDropBefore:
+		p.count(req, func(c *Counters) { c.DroppedBefore++ })
+		drop(w)
+		return true
+	}
+	return false
+}
+
+// admitWrite applies the object's mutation limit to a write: release gives
+// the slot back; false when the write was answered with a 429.
+func (p *Proxy) admitWrite(w http.ResponseWriter, req Request) (release func(), ok bool) {
+	if req.Kind != KindWrite || p.cfg.MutationInterval <= 0 {
+		return nil, true
+	}
+	if ok, release = p.reserve(req); !ok {
+		p.count(req, func(c *Counters) { c.RateLimited++ })
+		writeGCSError(w, http.StatusTooManyRequests, RateLimitBody(req.Key()), p.cfg.RetryAfter)
+		return nil, false
+	}
+	return release, true
+}
+
+// recordForwarded counts what GCS answered and keeps what later requests
+// need: the mutation slot of a landed write, the object of a new upload.
+func (p *Proxy) recordForwarded(req Request, resp *http.Response, release func()) {
 	p.count(req, func(c *Counters) { c.Forwarded++ })
 	landed := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if req.Kind == KindWrite {
@@ -304,13 +350,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.Kind == KindUploadInit && landed {
 		p.rememberUpload(req, resp.Header.Get("Location"))
 	}
-	p.rewriteLocation(resp.Header, r)
+}
 
-	if fault == FaultDropAfter {
-		p.count(req, func(c *Counters) { c.DroppedAfter++ })
-		drop(w)
-		return
-	}
+// relay writes GCS's answer to the client.
+func relay(w http.ResponseWriter, r *http.Request, resp *http.Response, respBody []byte) {
 	h := w.Header()
 	for k, vv := range resp.Header {
 		if !hopByHop(k) {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -133,6 +134,21 @@ func (p *spacemeshProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	data := p.newProviderData(&cfg)
+	for _, step := range []func(*providerModel, *diag.Diagnostics){
+		data.configureDocument, data.configureDomain, data.configurePurge, data.configureGoogleCredentials,
+	} {
+		if step(&cfg, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// newProviderData is what needs no checking: defaults and attributes as
+// they are (the schema has validated them).
+func (p *spacemeshProvider) newProviderData(cfg *providerModel) *providerData {
 	data := &providerData{
 		format:   discovery.FormatSmapp,
 		coalesce: cfg.CoalesceRequests.IsNull() || cfg.CoalesceRequests.ValueBool(),
@@ -146,59 +162,80 @@ func (p *spacemeshProvider) Configure(ctx context.Context, req provider.Configur
 		syncers:      map[string]*store.Syncer{},
 	}
 	if f := cfg.DiscoveryFormat.ValueString(); f != "" {
-		data.format = discovery.Format(f) // validated by the schema
+		data.format = discovery.Format(f)
 	}
-	if u := stringOrEnv(cfg.DiscoveryURL, "SPACEMESH_DISCOVERY_URL"); u != "" {
-		loc, err := store.ParseURL(u)
-		if err != nil {
-			attr := path.Root("discovery_url")
-			if cfg.DiscoveryURL.IsNull() {
-				resp.Diagnostics.AddAttributeError(attr, "Invalid SPACEMESH_DISCOVERY_URL", err.Error())
-			} else {
-				resp.Diagnostics.AddAttributeError(attr, "Invalid discovery_url", err.Error())
-			}
-			return
-		}
-		data.discoveryURL = loc.String()
+	return data
+}
+
+// configureDocument sets the provider's document, from discovery_url or
+// SPACEMESH_DISCOVERY_URL (which no schema validator sees).
+func (d *providerData) configureDocument(cfg *providerModel, diags *diag.Diagnostics) {
+	u := stringOrEnv(cfg.DiscoveryURL, "SPACEMESH_DISCOVERY_URL")
+	if u == "" {
+		return
 	}
-	data.domain = stringOrEnv(cfg.Domain, "SPACEMESH_DOMAIN")
-	if data.domain != "" && cfg.Domain.IsNull() {
-		if err := discovery.CheckHostname(data.domain); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("domain"), "Invalid SPACEMESH_DOMAIN", err.Error())
-			return
+	loc, err := store.ParseURL(u)
+	if err != nil {
+		attr := path.Root("discovery_url")
+		if cfg.DiscoveryURL.IsNull() {
+			diags.AddAttributeError(attr, "Invalid SPACEMESH_DISCOVERY_URL", err.Error())
+		} else {
+			diags.AddAttributeError(attr, "Invalid discovery_url", err.Error())
+		}
+		return
+	}
+	d.discoveryURL = loc.String()
+}
+
+// configureDomain sets the domain, checking SPACEMESH_DOMAIN as the schema
+// checks the attribute.
+func (d *providerData) configureDomain(cfg *providerModel, diags *diag.Diagnostics) {
+	d.domain = stringOrEnv(cfg.Domain, "SPACEMESH_DOMAIN")
+	if d.domain != "" && cfg.Domain.IsNull() {
+		if err := discovery.CheckHostname(d.domain); err != nil {
+			diags.AddAttributeError(path.Root("domain"), "Invalid SPACEMESH_DOMAIN", err.Error())
 		}
 	}
-	if !cfg.CloudflareZoneID.IsNull() {
-		token := stringOrEnv(cfg.CloudflareAPIToken, "CLOUDFLARE_API_TOKEN")
-		if token == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("cloudflare_api_token"), "Missing Cloudflare API token",
-				"cloudflare_zone_id is set, so the provider purges discovery_public_urls after every write: set cloudflare_api_token or CLOUDFLARE_API_TOKEN (a token with Zone > Cache Purge).")
-			return
-		}
-		purger, err := cdn.NewPurger(cdn.Config{
-			APIToken: token,
-			ZoneID:   cfg.CloudflareZoneID.ValueString(),
-			BaseURL:  cfg.CloudflareBaseURL.ValueString(),
-		})
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("cloudflare_zone_id"), "Invalid Cloudflare configuration", err.Error())
-			return
-		}
-		resp.Diagnostics.Append(cfg.DiscoveryPublicURLs.ElementsAs(ctx, &data.publicURLs, false)...)
-		data.purger = purger
+}
+
+// configurePurge sets up the Cloudflare cache purge when a zone is given.
+func (d *providerData) configurePurge(cfg *providerModel, diags *diag.Diagnostics) {
+	if cfg.CloudflareZoneID.IsNull() {
+		return
 	}
-	if creds := data.gcs.CredentialsJSON; creds != "" && !strings.HasPrefix(strings.TrimSpace(creds), "{") {
-		// GOOGLE_CREDENTIALS may name a file, as it may for the google provider.
-		b, err := os.ReadFile(creds)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("google_credentials"), "Unreadable Google credentials",
-				"google_credentials (or GOOGLE_CREDENTIALS) is neither a JSON credentials document nor a readable file.")
-			return
-		}
-		data.gcs.CredentialsJSON = string(b)
+	token := stringOrEnv(cfg.CloudflareAPIToken, "CLOUDFLARE_API_TOKEN")
+	if token == "" {
+		diags.AddAttributeError(path.Root("cloudflare_api_token"), "Missing Cloudflare API token",
+			"cloudflare_zone_id is set, so the provider purges discovery_public_urls after every write: set cloudflare_api_token or CLOUDFLARE_API_TOKEN (a token with Zone > Cache Purge).")
+		return
 	}
-	resp.DataSourceData = data
-	resp.ResourceData = data
+	purger, err := cdn.NewPurger(cdn.Config{
+		APIToken: token,
+		ZoneID:   cfg.CloudflareZoneID.ValueString(),
+		BaseURL:  cfg.CloudflareBaseURL.ValueString(),
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("cloudflare_zone_id"), "Invalid Cloudflare configuration", err.Error())
+		return
+	}
+	diags.Append(cfg.DiscoveryPublicURLs.ElementsAs(context.Background(), &d.publicURLs, false)...)
+	d.purger = purger
+}
+
+// configureGoogleCredentials reads GOOGLE_CREDENTIALS from the file it
+// names, as the google provider does, when it is not a JSON document.
+func (d *providerData) configureGoogleCredentials(_ *providerModel, diags *diag.Diagnostics) {
+	creds := d.gcs.CredentialsJSON
+	if creds == "" || strings.HasPrefix(strings.TrimSpace(creds), "{") {
+		return
+	}
+	b, err := os.ReadFile(creds)
+	if err != nil {
+		diags.AddAttributeError(path.Root("google_credentials"), "Unreadable Google credentials",
+			"google_credentials (or GOOGLE_CREDENTIALS) is neither a JSON credentials document nor a readable file.")
+		return
+	}
+	d.gcs.CredentialsJSON = string(b)
 }
 
 // stringOrEnv is the attribute's value, else the environment variable's.

@@ -79,38 +79,13 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 	if err != nil {
 		return nil, err
 	}
-	var st store.Store
-	var interval time.Duration
-	switch loc.Scheme {
-	case "gs":
-		if d.gcsClient == nil {
-			// The client outlives this call: it serves every later operation.
-			c, err := store.NewGCSClient(context.WithoutCancel(ctx), d.gcs)
-			if err != nil {
-				return nil, err
-			}
-			d.gcsClient = c
-		}
-		st = store.NewGCS(d.gcsClient, loc, d.cacheControl)
-		interval = store.GCSMutationInterval
-	default:
-		st = store.NewFile(loc)
+	st, interval, err := d.storeAt(ctx, loc)
+	if err != nil {
+		return nil, err
 	}
 	format := d.format
-	var afterWrite func(context.Context) error
-	// discovery_public_urls serve the provider's own document; a resource
-	// that writes another document has no public URL the provider knows.
-	if d.purger != nil && url == d.discoveryURL {
-		purger, urls := d.purger, d.publicURLs
-		afterWrite = func(ctx context.Context) error {
-			if err := purger.PurgeURLs(ctx, urls); err != nil {
-				return fmt.Errorf("purging %s from Cloudflare's cache failed, so clients may see the previous document until its Cache-Control max-age passes: %w", strings.Join(urls, ", "), err)
-			}
-			return nil
-		}
-	}
 	cfg := store.SyncerConfig{
-		AfterWrite: afterWrite,
+		AfterWrite: d.purgeAfterWrite(url),
 		Coalesce:   d.coalesce,
 		// Never write what could not be read back.
 		Validate: func(b []byte) error {
@@ -127,6 +102,40 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 	s := store.NewSyncer(st, cfg)
 	d.syncers[url] = s
 	return s, nil
+}
+
+// storeAt is the store of loc and the least time between its writes. Called
+// with d.mu held.
+func (d *providerData) storeAt(ctx context.Context, loc store.Location) (store.Store, time.Duration, error) {
+	if loc.Scheme != "gs" {
+		return store.NewFile(loc), 0, nil
+	}
+	if d.gcsClient == nil {
+		// The client outlives this call: it serves every later operation.
+		c, err := store.NewGCSClient(context.WithoutCancel(ctx), d.gcs)
+		if err != nil {
+			return nil, 0, err
+		}
+		d.gcsClient = c
+	}
+	return store.NewGCS(d.gcsClient, loc, d.cacheControl), store.GCSMutationInterval, nil
+}
+
+// purgeAfterWrite purges discovery_public_urls from Cloudflare's cache after
+// a write of the provider's own document; nil for any other document (a
+// resource that writes another document has no public URL the provider
+// knows) or without a purger.
+func (d *providerData) purgeAfterWrite(url string) func(context.Context) error {
+	if d.purger == nil || url != d.discoveryURL {
+		return nil
+	}
+	purger, urls := d.purger, d.publicURLs
+	return func(ctx context.Context) error {
+		if err := purger.PurgeURLs(ctx, urls); err != nil {
+			return fmt.Errorf("purging %s from Cloudflare's cache failed, so clients may see the previous document until its Cache-Control max-age passes: %w", strings.Join(urls, ", "), err)
+		}
+		return nil
+	}
 }
 
 // readDocument reads and decodes the document at url; an absent document is

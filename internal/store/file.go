@@ -115,65 +115,88 @@ func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version,
 	if _, err := os.Stat(dir); err != nil {
 		return Version{}, fmt.Errorf("the directory of %s: %w", f.Location(), err)
 	}
-	lock := flock.New(lockPath(target))
-	locked, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	unlock, err := lockTarget(ctx, target)
 	if err != nil {
-		return Version{}, fmt.Errorf("locking %s: %w", lockPath(target), err)
+		return Version{}, err
 	}
-	if !locked {
-		return Version{}, fmt.Errorf("locking %s: %w", lockPath(target), ctx.Err())
-	}
-	defer lock.Unlock()
+	defer unlock()
 	// A link changed while this writer waited for the lock: what it read
 	// may have been another file.
 	if now, err := f.target(); err != nil || now != target {
 		return Version{}, ErrConflict
 	}
+	if err := expectVersion(target, expect); err != nil {
+		return Version{}, err
+	}
+	if err := replaceFile(target, data); err != nil {
+		return Version{}, err
+	}
+	syncDir(dir)
+	return fileVersion(data), nil
+}
 
+// lockTarget takes the lock file beside target, waiting as long as ctx lets.
+func lockTarget(ctx context.Context, target string) (unlock func(), err error) {
+	lock := flock.New(lockPath(target))
+	locked, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", lockPath(target), err)
+	}
+	if !locked {
+		return nil, fmt.Errorf("locking %s: %w", lockPath(target), ctx.Err())
+	}
+	return func() { lock.Unlock() }, nil
+}
+
+// expectVersion is ErrConflict unless target is at version expect (an
+// absent file is the zero Version).
+func expectVersion(target string, expect Version) error {
 	current, err := readLimited(target)
 	var now Version
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return Version{}, err
+		return err
 	default:
 		now = fileVersion(current)
 	}
 	if now != expect {
-		return Version{}, ErrConflict
+		return ErrConflict
 	}
+	return nil
+}
 
+// replaceFile writes data to a temporary file beside target, with target's
+// permissions, and renames it over target: readers see the old document or
+// the new one, never a part.
+func replaceFile(target string, data []byte) error {
 	mode := fs.FileMode(0o644)
 	if st, err := os.Stat(target); err == nil {
 		mode = st.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
-		return Version{}, err
+		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return Version{}, err
+		return err
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
-		return Version{}, err
+		return err
 	}
 	// fsync before the rename: otherwise a crash can leave the new name
 	// pointing at a file whose contents never reached the disk.
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return Version{}, err
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return Version{}, err
+		return err
 	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return Version{}, err
-	}
-	syncDir(dir)
-	return fileVersion(data), nil
+	return os.Rename(tmp.Name(), target)
 }
 
 // syncDir makes the rename durable where the platform allows it.

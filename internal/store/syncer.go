@@ -256,32 +256,33 @@ func (s *Syncer) round(batch []*changeRequest, join bool) (after func()) {
 // attempt is one read-apply-write of round. It returns done when every
 // request of batch has its result (or after, to run for them).
 func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt int, transient *int, uncertain *bool) (done bool, after func()) {
-	// ended finishes batch when every caller's context has ended.
-	ended := func() (bool, func()) {
-		for _, r := range batch {
-			r.finishCanceled()
-		}
-		return true, nil
-	}
 	current, version, err := s.store.Read(ctx)
 	s.reads.Add(1)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ended()
-		}
-		if giveUp := s.retryAfterPause(ctx, err, transient); giveUp != nil {
-			if ctx.Err() != nil {
-				return ended()
-			}
-			failAll(batch, giveUp)
+		return s.retryOrGiveUp(ctx, batch, batch, err, transient)
+	}
+	next, included := s.applyChanges(batch, current, version)
+	if len(included) == 0 {
+		return true, nil
+	}
+	if bytes.Equal(next, current) && (version.Exists || next == nil) {
+		return s.unchanged(included, *uncertain)
+	}
+	if s.cfg.Validate != nil {
+		if err := s.cfg.Validate(next); err != nil {
+			failAll(included, fmt.Errorf("refusing to write %s: the new document does not validate: %w", s.store.Location(), err))
 			return true, nil
 		}
-		noteLast(batch, err)
-		return false, nil
 	}
+	_, err = s.store.Write(ctx, next, version)
+	s.writes.Add(1)
+	return s.settle(ctx, batch, included, err, attempt, transient, uncertain)
+}
 
-	next := current
-	var included []*changeRequest
+// applyChanges runs each claimed change of batch on the document in turn;
+// included are those whose result is in next.
+func (s *Syncer) applyChanges(batch []*changeRequest, current []byte, version Version) (next []byte, included []*changeRequest) {
+	next = current
 	for _, r := range batch {
 		if !r.claim() {
 			continue // its caller gave up since the attempt began
@@ -298,66 +299,33 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 		next = out
 		included = append(included, r)
 	}
-	if len(included) == 0 {
-		return true, nil
-	}
-	if bytes.Equal(next, current) && (version.Exists || next == nil) {
-		// Nothing to write: already as wanted. When a write of this round
-		// had an unknown outcome, it is what made it so: it still needs its
-		// AfterWrite step.
-		if *uncertain && s.cfg.AfterWrite != nil {
-			for _, r := range included {
-				r.set(func() { r.carried, r.written = false, true })
-			}
-			return true, s.afterWrite(included)
-		}
-		finishAll(included, nil)
-		return true, nil
-	}
-	if s.cfg.Validate != nil {
-		if err := s.cfg.Validate(next); err != nil {
-			failAll(included, fmt.Errorf("refusing to write %s: the new document does not validate: %w", s.store.Location(), err))
-			return true, nil
-		}
-	}
+	return next, included
+}
 
-	_, err = s.store.Write(ctx, next, version)
-	s.writes.Add(1)
-	var te *TransientError
-	switch {
-	case err == nil:
-		s.mu.Lock()
-		s.lastWrite = time.Now()
-		s.mu.Unlock()
-		s.changes.Add(int64(len(included)))
+// unchanged finishes changes that leave the document as it is: already as
+// wanted. When a write of this round had an unknown outcome, it is what made
+// it so: it still needs its AfterWrite step.
+func (s *Syncer) unchanged(included []*changeRequest, uncertain bool) (bool, func()) {
+	if uncertain && s.cfg.AfterWrite != nil {
 		for _, r := range included {
 			r.set(func() { r.carried, r.written = false, true })
 		}
-		if s.cfg.AfterWrite != nil {
-			return true, s.afterWrite(included)
-		}
-		finishAll(included, nil)
-		return true, nil
+		return true, s.afterWrite(included)
+	}
+	finishAll(included, nil)
+	return true, nil
+}
+
+// settle acts on the outcome of a write: done, a conflict to retry at once,
+// or a failure to retry after a pause (one that may have landed marks its
+// changes so).
+func (s *Syncer) settle(ctx context.Context, batch, included []*changeRequest, err error, attempt int, transient *int, uncertain *bool) (bool, func()) {
+	var te *TransientError
+	switch {
+	case err == nil:
+		return s.written(included)
 	case errors.Is(err, ErrConflict):
-		for _, r := range included {
-			r.set(func() { r.carried = false })
-		}
-		s.conflicts.Add(1)
-		noteLast(batch, err)
-		// Someone else just wrote: with a write interval, their write
-		// blocks ours for about that long. Several writers racing each
-		// other are spread out further.
-		pause := time.Duration(0)
-		if s.cfg.MinWriteInterval > 0 {
-			pause = s.cfg.MinWriteInterval/2 + rand.N(s.cfg.MinWriteInterval)
-		}
-		if attempt >= 2 {
-			pause += s.cfg.Backoff.pause(attempt-2, 0)
-		}
-		if pause > 0 && !s.sleep(ctx, pause) {
-			return ended()
-		}
-		return false, nil
+		return s.conflicted(ctx, batch, included, err, attempt)
 	case errors.As(err, &te) && te.Rejected:
 		// Certainly not applied.
 	default:
@@ -370,18 +338,73 @@ func (s *Syncer) attempt(ctx context.Context, batch []*changeRequest, attempt in
 	for _, r := range included {
 		r.set(func() { r.carried = false })
 	}
+	return s.retryOrGiveUp(ctx, batch, included, err, transient)
+}
+
+// written counts a landed write and finishes its changes, after the
+// AfterWrite step when there is one.
+func (s *Syncer) written(included []*changeRequest) (bool, func()) {
+	s.mu.Lock()
+	s.lastWrite = time.Now()
+	s.mu.Unlock()
+	s.changes.Add(int64(len(included)))
+	for _, r := range included {
+		r.set(func() { r.carried, r.written = false, true })
+	}
+	if s.cfg.AfterWrite != nil {
+		return true, s.afterWrite(included)
+	}
+	finishAll(included, nil)
+	return true, nil
+}
+
+// conflicted pauses before the next attempt after someone else's write: with
+// a write interval, their write blocks ours for about that long. Several
+// writers racing each other are spread out further.
+func (s *Syncer) conflicted(ctx context.Context, batch, included []*changeRequest, err error, attempt int) (bool, func()) {
+	for _, r := range included {
+		r.set(func() { r.carried = false })
+	}
+	s.conflicts.Add(1)
+	noteLast(batch, err)
+	pause := time.Duration(0)
+	if s.cfg.MinWriteInterval > 0 {
+		pause = s.cfg.MinWriteInterval/2 + rand.N(s.cfg.MinWriteInterval)
+	}
+	if attempt >= 2 {
+		pause += s.cfg.Backoff.pause(attempt-2, 0)
+	}
+	if pause > 0 && !s.sleep(ctx, pause) {
+		return endAll(batch)
+	}
+	return false, nil
+}
+
+// retryOrGiveUp pauses after a failed read or write and tells the round to
+// try again, or fails the changes it concerns when err is not worth
+// retrying (or retries are used up). Once every caller's context has ended,
+// the batch ends instead.
+func (s *Syncer) retryOrGiveUp(ctx context.Context, batch, failing []*changeRequest, err error, transient *int) (bool, func()) {
 	if ctx.Err() != nil {
-		return ended()
+		return endAll(batch)
 	}
 	if giveUp := s.retryAfterPause(ctx, err, transient); giveUp != nil {
 		if ctx.Err() != nil {
-			return ended()
+			return endAll(batch)
 		}
-		failAll(included, giveUp)
+		failAll(failing, giveUp)
 		return true, nil
 	}
 	noteLast(batch, err)
 	return false, nil
+}
+
+// endAll finishes batch when every caller's context has ended.
+func endAll(batch []*changeRequest) (bool, func()) {
+	for _, r := range batch {
+		r.finishCanceled()
+	}
+	return true, nil
 }
 
 // afterWrite returns the AfterWrite step for reqs, whose change is in the
