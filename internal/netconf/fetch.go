@@ -26,7 +26,14 @@ var (
 
 // defaultClient trusts the system's roots (a cloned default transport: proxy
 // settings from the environment, HTTP/2, sane dial and TLS timeouts).
-var defaultClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+var defaultClient = &http.Client{Transport: defaultTransport()}
+
+func defaultTransport() http.RoundTripper {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return http.DefaultTransport // replaced by a program that knows why
+}
 
 // Fetch downloads a node config from an https URL; see Fetcher.Fetch.
 func Fetch(ctx context.Context, client *http.Client, rawURL string) ([]byte, error) {

@@ -94,7 +94,9 @@ func TestFetch(t *testing.T) {
 					if _, err := w.Write(chunk); err != nil {
 						return
 					}
-					w.(http.Flusher).Flush()
+					if f, ok := w.(http.Flusher); ok {
+						f.Flush()
+					}
 				}
 			},
 			wantHits: 1, wantErr: ErrTooLarge, wantMsg: "more than 4194304 bytes",

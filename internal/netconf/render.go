@@ -275,7 +275,7 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
 		return nil, err
 	}
 	v := releaseOnly(opts.NodeVersion)
-	tree := deepCopy(c.Tree).(map[string]any)
+	tree := deepCopyObject(c.Tree)
 	api := object(tree, keyAPI)
 
 	api[keyPublicListener] = net.JoinHostPort("0.0.0.0", strconv.Itoa(grpcPort))
@@ -563,14 +563,19 @@ func checkRendered(tree map[string]any) error {
 	return nil
 }
 
+// deepCopyObject copies a JSON object and everything in it.
+func deepCopyObject(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = deepCopy(e)
+	}
+	return out
+}
+
 func deepCopy(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
+		return deepCopyObject(x)
 	case []any:
 		a := make([]any, len(x))
 		for i, e := range x {

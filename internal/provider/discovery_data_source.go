@@ -93,7 +93,7 @@ func (d *discoveryDataSource) Read(ctx context.Context, req datasource.ReadReque
 	defer cancel()
 	doc, err := d.data.readDocument(ctx, docURL)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the discovery document", err.Error())
+		resp.Diagnostics.AddError(summaryReadDocumentFailed, err.Error())
 		return
 	}
 	cfg.ID = types.StringValue(docURL)

@@ -223,7 +223,7 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if r.data.format == discovery.FormatSmapp {
 		if u, err := url.Parse(plan.APIGRPC.ValueString()); err == nil && u.Port() != "" && u.Port() != "443" && !plan.APIGRPC.IsUnknown() {
-			resp.Diagnostics.AddAttributeWarning(path.Root("api_grpc"), "Smapp ignores this port",
+			resp.Diagnostics.AddAttributeWarning(path.Root("api_grpc"), summarySmappIgnoresPort,
 				fmt.Sprintf("api_grpc is %q, but Smapp dials grpcAPI on port 443 whatever port the URL names: serve gRPC on 443 or Smapp clients will not reach it.", plan.APIGRPC.ValueString()))
 		}
 	}
@@ -307,13 +307,13 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	var exists *discovery.ExistsError
 	if errors.As(err, &exists) {
 		id := entryID(docURL, entry.NetID)
-		resp.Diagnostics.AddAttributeError(path.Root("net_id"), "Entry already exists",
+		resp.Diagnostics.AddAttributeError(path.Root("net_id"), summaryEntryExists,
 			fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
 				"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
 				"(or an import block with id = %q).", docURL, entry.NetID, id, id))
 		return
 	}
-	if !writeOutcome(&resp.Diagnostics, err, "Could not add the discovery entry") {
+	if !writeOutcome(&resp.Diagnostics, err, summaryAddEntryFailed) {
 		if mayHaveLanded(err) {
 			// Kept in state, where Terraform marks it tainted: the next apply
 			// replaces it instead of finding an entry it does not manage.
@@ -340,7 +340,7 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 	defer cancel()
 	doc, err := r.data.readDocument(ctx, docURL)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the discovery document", err.Error())
+		resp.Diagnostics.AddError(summaryReadDocumentFailed, err.Error())
 		return
 	}
 	var entry discovery.Entry
@@ -376,8 +376,8 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	if pinned, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics); !ok {
 		return
 	} else if pinned != docURL {
-		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), "The entry lives in another document",
-			fmt.Sprintf("The entry lives in %s, not in %s: moving it is a replacement, never an update. Please report this as a bug.", pinned, docURL))
+		resp.Diagnostics.AddAttributeError(path.Root("discovery_url"), summaryEntryInAnotherDocument,
+			bugDetail("The entry lives in %s, not in %s: moving it is a replacement, never an update.", pinned, docURL))
 		return
 	}
 	first := plan.First.ValueBool()
@@ -388,7 +388,7 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 		placeFirst(doc, entry.NetID, first)
 		return nil
 	})
-	if !writeOutcome(&resp.Diagnostics, err, "Could not update the discovery entry") {
+	if !writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
 		return
 	}
 	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
@@ -406,7 +406,7 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, removeEntry(state.NetID.ValueInt64()))
-	writeOutcome(&resp.Diagnostics, err, "Could not remove the discovery entry")
+	writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed)
 }
 
 // ImportState accepts `<discovery_url>#<net_id>`.
@@ -414,13 +414,13 @@ func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.I
 	docURL, idText, ok := strings.Cut(req.ID, "#")
 	netID, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || netID <= 0 || netID > maxNetID {
-		resp.Diagnostics.AddError("Invalid import id",
+		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("expected <discovery_url>#<net_id> with a net id from 1 to %d, e.g. 'gs://bucket/networks.json#118', got %q", maxNetID, req.ID))
 		return
 	}
 	loc, err := store.ParseURL(docURL)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("in %q: %v", req.ID, err))
+		resp.Diagnostics.AddError(summaryInvalidImportID, fmt.Sprintf("in %q: %v", req.ID, err))
 		return
 	}
 	canonical := loc.String()

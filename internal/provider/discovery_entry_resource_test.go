@@ -601,7 +601,7 @@ func TestAccDiscoveryEntryNeedsADocument(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      entryHCL("net", 118, nil),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)No discovery document.*no discovery document is\s+configured`),
+			ExpectError: regexp.MustCompile(`(?s)Missing discovery document.*no discovery document is\s+configured`),
 		}},
 	})
 }

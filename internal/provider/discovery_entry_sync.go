@@ -31,7 +31,7 @@ var syncStatusClient = &http.Client{Timeout: 30 * time.Second, Transport: http.D
 func (r *discoveryEntryResource) waitForSync(ctx context.Context, plan *discoveryEntryModel, diags *diag.Diagnostics) bool {
 	timeout, err := time.ParseDuration(plan.SyncTimeout.ValueString())
 	if err != nil { // the schema validator has refused this already
-		diags.AddAttributeError(path.Root("sync_timeout"), "Invalid sync_timeout", err.Error())
+		diags.AddAttributeError(path.Root("sync_timeout"), summaryInvalidDuration, err.Error())
 		return false
 	}
 	apiJSON := plan.APIJSON.ValueString()
@@ -46,7 +46,7 @@ func (r *discoveryEntryResource) waitForSync(ctx context.Context, plan *discover
 		tflog.Info(ctx, "API node status", s.Fields())
 	})
 	if err != nil {
-		diags.AddAttributeError(path.Root("wait_for_sync"), "Network not published: its API node is not synced",
+		diags.AddAttributeError(path.Root("wait_for_sync"), summaryPublishNetworkFailed,
 			fmt.Sprintf("%v\n\nNothing was written to the discovery document. Check the node (its logs, its peers), raise sync_timeout if it is only slow, and apply again.", err))
 		return false
 	}

@@ -39,7 +39,11 @@ func fakeNode(t *testing.T, syncing int32) *atomic.Int32 {
 	}))
 	t.Cleanup(srv.Close)
 	client := srv.Client()
-	tr := client.Transport.(*http.Transport).Clone()
+	base, ok := client.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("the test server's client has a %T, not an *http.Transport", client.Transport)
+	}
+	tr := base.Clone()
 	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
 	}
@@ -82,7 +86,7 @@ func TestAccDiscoveryEntryNotPublishedWhileSyncing(t *testing.T) {
 			Config: env.provider + entryHCL("net", 118, map[string]string{
 				"api_json": `"https://example.com"`, "wait_for_sync": "true", "sync_timeout": `"1s"`,
 			}),
-			ExpectError: regexp.MustCompile(`(?s)Network not published: its API node is not synced.*not synced after 1s.*SYNC_STATUS_SYNCING.*Nothing was written`),
+			ExpectError: regexp.MustCompile(`(?s)Could not publish the network.*not synced after 1s.*SYNC_STATUS_SYNCING.*Nothing was written`),
 		}},
 	})
 	if b := env.read(); b != nil {

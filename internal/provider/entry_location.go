@@ -52,7 +52,7 @@ func (d *providerData) pinnedDocumentOf(ctx context.Context, state tfsdk.State, 
 	}
 	docURL, err := d.pinnedDocument(id, own)
 	if err != nil {
-		diags.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		diags.AddAttributeError(path.Root("discovery_url"), summaryMissingDocument, err.Error())
 		return "", false
 	}
 	return docURL, true
@@ -127,6 +127,6 @@ func (netIDBound) ValidateInt64(_ context.Context, req validator.Int64Request, r
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueInt64() <= maxNetID {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "net_id too large",
-		fmt.Sprintf("net_id must be at most %d (2^53-1): Smapp and the web frontends read it as a JavaScript number, which holds integers exactly only up to there. Got %d.", maxNetID, req.ConfigValue.ValueInt64()))
+	resp.Diagnostics.AddAttributeError(req.Path, summaryInvalidNetID,
+		fmt.Sprintf("The net id must be at most %d (2^53-1): Smapp and the web frontends read it as a JavaScript number, which holds integers exactly only up to there. Got %d.", maxNetID, req.ConfigValue.ValueInt64()))
 }

@@ -62,7 +62,7 @@ func TestAccDiscoveryEntryStaysInItsDocument(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionReplace),
 				}},
-				ExpectError: regexp.MustCompile(`(?s)Entry already exists.*import it`),
+				ExpectError: regexp.MustCompile(`(?s)Discovery entry already exists.*import it`),
 			},
 			{
 				PreConfig: func() {
@@ -141,7 +141,7 @@ func TestAccDiscoveryEntryNetIDBound(t *testing.T) {
 			{
 				Config:      provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740992"}),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)net_id.*net_id must be at most 9007199254740991.*JavaScript.*Got\s+9007199254740992`),
+				ExpectError: regexp.MustCompile(`(?s)net_id.*net id must be at most 9007199254740991.*JavaScript.*Got\s+9007199254740992`),
 			},
 			{
 				Config:             provider + entryHCL("net", 0, map[string]string{"net_id": "9007199254740991"}),

@@ -132,7 +132,7 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		return schema.StringAttribute{
 			Optional: true, Computed: true, Default: stringdefault.StaticString(def),
 			MarkdownDescription: fmt.Sprintf("Host name pattern of the %s (default `%s`). Placeholders: `{net_id}` (required, so that networks never share a host name) and `{domain}`.", what, def),
-			Validators:          []validator.String{stringCheck{"Invalid host pattern", "must be a host name pattern containing {net_id}", netconf.ValidateHostPattern}},
+			Validators:          []validator.String{stringCheck{summaryInvalidHostPattern, "must be a host name pattern containing {net_id}", netconf.ValidateHostPattern}},
 		}
 	}
 	port := func(def int64, what string) schema.Int64Attribute {
@@ -175,7 +175,7 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"config_json": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "The node config's contents (e.g. `file(\"config.json\")`). When given, nothing is fetched; a changed genesis in it plans a replacement, other changes update in place.",
-				Validators: []validator.String{stringCheck{"Invalid node config", "must be a JSON node config", func(s string) error {
+				Validators: []validator.String{stringCheck{summaryInvalidNodeConfig, "must be a JSON node config", func(s string) error {
 					_, err := netconf.Parse([]byte(s))
 					return err
 				}}},
@@ -193,7 +193,7 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"node_release": schema.StringAttribute{
 				Required: true, MarkdownDescription: "The exact go-spacemesh image tag (e.g. `v1.7.6`), image reference or git ref the API node runs. " +
 					"A tag with `+` (devnet tags such as `v1.7.6+1`) is refused: Docker tags cannot hold `+`, and go-spacemesh's image workflow pushes the git tag as it is, so no such image exists; run the commit's image (`spacemeshos/go-spacemesh-dev:<short sha>`) with `node_version` instead.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringCheck{"Invalid node_release", "must be an image tag or reference without '+'", netconf.CheckNodeRelease}},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringCheck{summaryInvalidNodeRelease, "must be an image tag or reference without '+'", netconf.CheckNodeRelease}},
 			},
 			"node_version": schema.StringAttribute{
 				Optional:            true,
@@ -203,7 +203,7 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"cors_origins": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Further browser origins allowed to call the API node's JSON gateway and the stats API, e.g. the frontends' shared hosts `https://explore.example.org` (the per-network explorer and dashboard origins are always allowed).",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringCheck{"Invalid origin", "must be an https origin", netconf.CheckOrigin})},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringCheck{summaryInvalidOrigin, "must be an https origin", netconf.CheckOrigin})},
 			},
 			"min_node_release":        release("Oldest supported node release, semver (a leading `v` is allowed)."),
 			"latest_node_release":     release("Newest node release, semver; at least `min_node_release`."),
@@ -282,7 +282,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		if paths, changes := newNetwork(&state, &plan); len(paths) > 0 {
 			resp.RequiresReplace = append(resp.RequiresReplace, paths...)
-			resp.Diagnostics.AddAttributeWarning(paths[0], "This is a new network: spacemesh_network will be replaced",
+			resp.Diagnostics.AddAttributeWarning(paths[0], summaryNewNetwork,
 				"The network's identity changed ("+strings.Join(changes, "; ")+"). "+
 					"Everything that depends on this resource (the API node, the explorer, the dashboard and the discovery entry) belongs to the old network and is replaced with it. "+
 					"If this is not a new network, the config changed by mistake.")
@@ -393,15 +393,15 @@ func loadNetworkConfig(ctx context.Context, m *networkModel, diags *diag.Diagnos
 		src.path, src.desc = path.Root("config_url"), "the node config at "+m.ConfigURL.ValueString()
 		b, err := netconf.Fetcher{Client: networkConfigClient, Logger: tflogLogger{ctx}}.Fetch(ctx, m.ConfigURL.ValueString())
 		if err != nil {
-			diags.AddAttributeError(src.path, "Could not fetch the node config",
-				fmt.Sprintf("config_url: %v\nThe config is fetched at plan time because config_json is not set; set config_json to plan without network access.", err))
+			diags.AddAttributeError(src.path, summaryFetchNodeConfigFailed,
+				fmt.Sprintf("%v\nThe config is fetched at plan time because config_json is not set; set config_json to plan without network access.", err))
 			return src
 		}
 		raw = b
 	}
 	cfg, err := netconf.Parse(raw)
 	if err != nil {
-		diags.AddAttributeError(src.path, "Invalid node config", fmt.Sprintf("%s: %v", src.desc, err))
+		diags.AddAttributeError(src.path, summaryInvalidNodeConfig, fmt.Sprintf("%s: %v", src.desc, err))
 		return src
 	}
 	src.cfg = cfg
@@ -418,9 +418,9 @@ func setIdentity(m *networkModel, src configSource, configuredNetID types.Int64,
 		case errors.As(e, &ne) && configuredNetID.IsUnknown() && strings.Contains(ne.Msg, "is required"):
 			// net_id is still to come; nothing to say yet.
 		case errors.As(e, &ne):
-			diags.AddAttributeError(path.Root("net_id"), "Invalid net_id", ne.Msg)
+			diags.AddAttributeError(path.Root("net_id"), summaryInvalidNetID, ne.Msg)
 		default:
-			diags.AddAttributeError(src.path, "Invalid node config", fmt.Sprintf("%s: %v", src.desc, e))
+			diags.AddAttributeError(src.path, summaryInvalidNodeConfig, fmt.Sprintf("%s: %v", src.desc, e))
 		}
 	}
 	if err != nil {
@@ -437,7 +437,7 @@ func setIdentity(m *networkModel, src configSource, configuredNetID types.Int64,
 	m.LabelsPerUnit = types.Int64Value(id.LabelsPerUnit)
 	m.ConfigSHA256 = types.StringValue(id.ConfigSHA256)
 	if gaps := netconf.SmappConfigGaps(src.cfg); len(gaps) > 0 {
-		diags.AddAttributeWarning(src.path, "Smapp cannot keep this config as its offline fallback",
+		diags.AddAttributeWarning(src.path, summaryNoSmappFallback,
 			fmt.Sprintf("%s lacks what Smapp's isNetConfig (smapp shared/types/guards.ts) requires of the config it caches: %s. "+
 				"The node fills these from its preset; Smapp does not, so wallets have no fallback when the config URL is unreachable. Publish them in the config.",
 				src.desc, strings.Join(gaps, ", ")))
@@ -510,23 +510,23 @@ func setAPINodeConfig(m *networkModel, src configSource, svc *netconf.Services, 
 		diags.Append(fieldDiag(err, m.Domain.IsNull()))
 		return
 	case err != nil:
-		diags.AddAttributeError(src.path, "Cannot render the API node config", fmt.Sprintf("%s: %v", src.desc, err))
+		diags.AddAttributeError(src.path, summaryRenderAPINodeFailed, fmt.Sprintf("%s: %v", src.desc, err))
 		return
 	}
 	m.APINodeConfig = types.StringValue(string(rendered.JSON))
 	if len(rendered.Repairs) > 0 {
-		diags.AddAttributeWarning(src.path, "The published node config is unsafe; the API node runs a repaired copy",
+		diags.AddAttributeWarning(src.path, summaryUnsafeNodeConfig,
 			fmt.Sprintf("%s exposes what a public node must not. api_node_config changes:\n%s\n"+
 				"Every other node that runs the published config as it is exposes the same: fix it at its source.",
 				src.desc, bullets(rendered.Repairs)))
 	}
 	if len(rendered.Dropped) > 0 {
-		diags.AddAttributeWarning(src.path, "Keys left out of the API node config",
+		diags.AddAttributeWarning(src.path, summaryKeysLeftOut,
 			fmt.Sprintf("go-spacemesh %s refuses to start on config keys it does not know (from v1.4.0), so api_node_config leaves out:\n%s",
 				version, bullets(rendered.Dropped)))
 	}
 	for _, n := range rendered.Notes {
-		diags.AddAttributeWarning(path.Root("node_release"), "API node release limit", n)
+		diags.AddAttributeWarning(path.Root("node_release"), summaryReleaseLimitReached, n)
 	}
 }
 
@@ -569,13 +569,13 @@ func (m *networkModel) setDiscoveryEntry() diag.Diagnostics {
 func fieldDiag(err error, domainFromProvider bool) diag.Diagnostic {
 	var fe *netconf.FieldError
 	if !errors.As(err, &fe) {
-		return diag.NewErrorDiagnostic("Invalid network", err.Error())
+		return diag.NewErrorDiagnostic(summaryInvalidNetwork, err.Error())
 	}
 	msg := fe.Error()
 	if fe.Field == netconf.FieldDomain && domainFromProvider {
 		msg += " (the domain comes from the provider's domain or SPACEMESH_DOMAIN)"
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(fe.Field), "Invalid "+fe.Field, msg)
+	return diag.NewAttributeErrorDiagnostic(path.Root(fe.Field), summaryInvalidField(fe.Field), msg)
 }
 
 func allKnown(vs ...attr.Value) bool {
@@ -660,7 +660,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 	// The identity was unknown at plan time (config_json from another
 	// resource), so no replacement could be planned.
 	if paths, changes := newNetwork(&state, &plan); len(paths) > 0 {
-		resp.Diagnostics.AddAttributeWarning(paths[0], "The network's identity changed in place",
+		resp.Diagnostics.AddAttributeWarning(paths[0], summaryIdentityChanged,
 			"The identity was not known at plan time, so no replacement could be planned ("+strings.Join(changes, "; ")+"). "+
 				"Resources that depend on this network still describe the old one: replace them (terraform apply -replace=...).")
 	}

@@ -176,12 +176,11 @@ func (d *providerData) configureDocument(cfg *providerModel, diags *diag.Diagnos
 	}
 	loc, err := store.ParseURL(u)
 	if err != nil {
-		attr := path.Root("discovery_url")
+		detail := err.Error()
 		if cfg.DiscoveryURL.IsNull() {
-			diags.AddAttributeError(attr, "Invalid SPACEMESH_DISCOVERY_URL", err.Error())
-		} else {
-			diags.AddAttributeError(attr, "Invalid discovery_url", err.Error())
+			detail = "SPACEMESH_DISCOVERY_URL: " + detail
 		}
+		diags.AddAttributeError(path.Root("discovery_url"), summaryInvalidDocumentURL, detail)
 		return
 	}
 	d.discoveryURL = loc.String()
@@ -193,7 +192,7 @@ func (d *providerData) configureDomain(cfg *providerModel, diags *diag.Diagnosti
 	d.domain = stringOrEnv(cfg.Domain, "SPACEMESH_DOMAIN")
 	if d.domain != "" && cfg.Domain.IsNull() {
 		if err := discovery.CheckHostname(d.domain); err != nil {
-			diags.AddAttributeError(path.Root("domain"), "Invalid SPACEMESH_DOMAIN", err.Error())
+			diags.AddAttributeError(path.Root("domain"), summaryInvalidDomain, "SPACEMESH_DOMAIN: "+err.Error())
 		}
 	}
 }
@@ -205,7 +204,7 @@ func (d *providerData) configurePurge(cfg *providerModel, diags *diag.Diagnostic
 	}
 	token := stringOrEnv(cfg.CloudflareAPIToken, "CLOUDFLARE_API_TOKEN")
 	if token == "" {
-		diags.AddAttributeError(path.Root("cloudflare_api_token"), "Missing Cloudflare API token",
+		diags.AddAttributeError(path.Root("cloudflare_api_token"), summaryMissingCloudflareToken,
 			"cloudflare_zone_id is set, so the provider purges discovery_public_urls after every write: set cloudflare_api_token or CLOUDFLARE_API_TOKEN (a token with Zone > Cache Purge).")
 		return
 	}
@@ -215,7 +214,7 @@ func (d *providerData) configurePurge(cfg *providerModel, diags *diag.Diagnostic
 		BaseURL:  cfg.CloudflareBaseURL.ValueString(),
 	})
 	if err != nil {
-		diags.AddAttributeError(path.Root("cloudflare_zone_id"), "Invalid Cloudflare configuration", err.Error())
+		diags.AddAttributeError(path.Root("cloudflare_zone_id"), summaryInvalidCloudflare, err.Error())
 		return
 	}
 	diags.Append(cfg.DiscoveryPublicURLs.ElementsAs(context.Background(), &d.publicURLs, false)...)
@@ -231,7 +230,7 @@ func (d *providerData) configureGoogleCredentials(_ *providerModel, diags *diag.
 	}
 	b, err := os.ReadFile(creds)
 	if err != nil {
-		diags.AddAttributeError(path.Root("google_credentials"), "Unreadable Google credentials",
+		diags.AddAttributeError(path.Root("google_credentials"), summaryReadCredentialsFailed,
 			"google_credentials (or GOOGLE_CREDENTIALS) is neither a JSON credentials document nor a readable file.")
 		return
 	}

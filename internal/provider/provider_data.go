@@ -45,7 +45,7 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 	}
 	d, ok := v.(*providerData)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this as a bug", v))
+		diags.AddError(summaryInvalidProviderData, bugDetail("Expected *providerData, got %T.", v))
 		return nil
 	}
 	return d
@@ -165,7 +165,7 @@ func (d *providerData) readDocument(ctx context.Context, url string) (*discovery
 func writeOutcome(diags *diag.Diagnostics, err error, summary string) bool {
 	var after *store.AfterWriteError
 	if errors.As(err, &after) {
-		diags.AddWarning("Discovery document written; CDN purge failed", after.Error())
+		diags.AddWarning(summaryPurgeFailed, after.Error())
 		return true
 	}
 	if mayHaveLanded(err) {

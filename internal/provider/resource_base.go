@@ -58,7 +58,7 @@ func (d *providerData) documentFor(own types.String, diags *diag.Diagnostics) (s
 	}
 	docURL, err := d.effectiveURL(own.ValueString())
 	if err != nil {
-		diags.AddAttributeError(path.Root("discovery_url"), "No discovery document", err.Error())
+		diags.AddAttributeError(path.Root("discovery_url"), summaryMissingDocument, err.Error())
 		return "", false
 	}
 	return docURL, true
@@ -75,7 +75,7 @@ func (d *providerData) changeDocument(ctx context.Context, timeout timeoutFunc, 
 // configured reports an operation that runs before the provider's Configure.
 func configured(d *providerData, diags *diag.Diagnostics) bool {
 	if d == nil {
-		diags.AddError("Provider not configured", "The spacemesh provider was not configured before this operation; please report this as a bug.")
+		diags.AddError(summaryMissingProviderConfig, bugDetail("The spacemesh provider was not configured before this operation."))
 		return false
 	}
 	return true
@@ -98,7 +98,7 @@ func (v releaseOrder) ValidateResource(ctx context.Context, req resource.Validat
 	}
 	// Malformed releases are the attribute validators' to report.
 	if err := discovery.CheckReleaseOrder(lo.ValueString(), hi.ValueString()); errors.Is(err, discovery.ErrReleaseOrder) {
-		resp.Diagnostics.AddAttributeError(path.Root(v.latest), "Release order",
+		resp.Diagnostics.AddAttributeError(path.Root(v.latest), summaryInvalidReleaseOrder,
 			fmt.Sprintf("%s is %q, older than %s %q: the latest release must be at least the minimum.", v.latest, hi.ValueString(), v.min, lo.ValueString()))
 	}
 }

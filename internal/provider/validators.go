@@ -28,16 +28,16 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s: %v", req.Path, err))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
 	}
 }
 
 func httpsURLValidator() validator.String {
-	return stringCheck{"Invalid URL", "must be an https URL with a DNS host name", discovery.CheckHTTPSURL}
+	return stringCheck{summaryInvalidURL, "must be an https URL with a DNS host name", discovery.CheckHTTPSURL}
 }
 
 func releaseValidator() validator.String {
-	return stringCheck{"Invalid release", "must be a semantic version (a leading v is allowed)", func(s string) error {
+	return stringCheck{summaryInvalidRelease, "must be a semantic version (a leading v is allowed)", func(s string) error {
 		_, err := discovery.ParseRelease(s)
 		return err
 	}}
@@ -48,26 +48,26 @@ func genesisIDValidator() validator.String {
 }
 
 func hostnameValidator() validator.String {
-	return stringCheck{"Invalid domain", "must be a DNS name", discovery.CheckHostname}
+	return stringCheck{summaryInvalidDomain, "must be a DNS name", discovery.CheckHostname}
 }
 
 func documentURLValidator() validator.String {
-	return stringCheck{"Invalid discovery URL", "must be gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH", func(s string) error {
+	return stringCheck{summaryInvalidDocumentURL, "must be gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH", func(s string) error {
 		_, err := store.ParseURL(s)
 		return err
 	}}
 }
 
 func baseDownloadURLValidator() validator.String {
-	return stringCheck{"Invalid URL", "must be an https URL without a trailing /", discovery.CheckBaseDownloadURL}
+	return stringCheck{summaryInvalidURL, "must be an https URL without a trailing /", discovery.CheckBaseDownloadURL}
 }
 
 func dashAPIValidator() validator.String {
-	return stringCheck{"Invalid URL", "must be an https or wss URL with a DNS host name", discovery.CheckDashAPIURL}
+	return stringCheck{summaryInvalidURL, "must be an https or wss URL with a DNS host name", discovery.CheckDashAPIURL}
 }
 
 func durationValidator() validator.String {
-	return stringCheck{"Invalid duration", "must be a positive Go duration such as 30m or 1h30m", func(s string) error {
+	return stringCheck{summaryInvalidDuration, "must be a positive Go duration such as 30m or 1h30m", func(s string) error {
 		d, err := time.ParseDuration(s)
 		if err != nil {
 			return fmt.Errorf("expected a Go duration such as \"30m\" or \"1h30m\", got %q", s)
