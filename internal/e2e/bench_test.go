@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/gcsfault"
 )
 
 // countedEntriesHCL is n entries in one resource block.

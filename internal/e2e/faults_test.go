@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/gcsfault"
 )
 
 var (
@@ -21,13 +21,13 @@ var (
 
 // emulator is fake-gcs-server behind the fault-injecting proxy.
 type emulator struct {
-	gcs   *storetest.FakeGCS
+	gcs   *fakegcs.Server
 	proxy *gcsfault.Server
 }
 
 func startEmulator(t testing.TB, cfg gcsfault.Config) *emulator {
 	t.Helper()
-	gcs := storetest.StartFakeGCS(t, "sm-discovery")
+	gcs := fakegcs.Start(t, "sm-discovery")
 	cfg.Upstream = gcs.URL()
 	proxy, err := gcsfault.Start("127.0.0.1:0", cfg)
 	if err != nil {

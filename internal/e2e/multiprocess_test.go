@@ -8,7 +8,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
 const foreign = `[{"net-id": 7, "net-name": "Foreign", "explorerAPI": "https://e.example.org", "odd": [1, 2.50]}]`
@@ -65,7 +65,7 @@ func ids(m map[string]map[string]any) []string {
 // TestSeparateProcessesShareOneDocument applies, updates and destroys one
 // entry from each of three terraform processes at the same time.
 func TestSeparateProcessesShareOneDocument(t *testing.T) {
-	gcs := storetest.StartFakeGCS(t, "sm-discovery")
+	gcs := fakegcs.Start(t, "sm-discovery")
 	gcs.Put("sm-discovery", "networks.json", []byte(foreign))
 	want := documentState(t, []byte(foreign))["7"]
 

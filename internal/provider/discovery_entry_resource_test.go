@@ -18,7 +18,7 @@ import (
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/clientcontract"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
 // docEnv is one place a test document lives, with direct access to it as an
@@ -29,11 +29,11 @@ type docEnv struct {
 	provider string // the provider block
 	read     func() []byte
 	write    func([]byte)
-	gcs      *storetest.FakeGCS // nil for file documents
+	gcs      *fakegcs.Server // nil for file documents
 }
 
 func gcsEnv(t *testing.T, format string) docEnv {
-	gcs := storetest.StartFakeGCS(t, "sm-discovery")
+	gcs := fakegcs.Start(t, "sm-discovery")
 	return docEnv{
 		name: "gcs",
 		url:  "gs://sm-discovery/nets/networks.json",

@@ -20,7 +20,7 @@ import (
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
 func fileProviderHCL(path string) string {
@@ -176,7 +176,7 @@ func TestDeleteFromAbsentDocumentWritesNothing(t *testing.T) {
 // timeout; the entry is kept in state (tainted), so the next apply replaces
 // it rather than refusing an entry "this state does not manage".
 func TestAccDiscoveryEntryCreateThatMayHaveLanded(t *testing.T) {
-	gcs := storetest.StartFakeGCS(t, "sm-discovery")
+	gcs := fakegcs.Start(t, "sm-discovery")
 	upstream, _ := url.Parse(gcs.URL())
 	forward := httputil.NewSingleHostReverseProxy(upstream)
 	var hang atomic.Bool

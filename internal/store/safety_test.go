@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
 // hooked wraps a store and lets a test decide, per write (numbered from 1),
@@ -284,7 +284,7 @@ func TestFileThroughSymlinkWritesTheTarget(t *testing.T) {
 // A missing bucket is an error, not a missing document: otherwise a typo or a
 // deleted bucket makes every entry look removed.
 func TestGCSMissingBucketIsAnError(t *testing.T) {
-	gcs := storetest.StartFakeGCS(t, "sm-test")
+	gcs := fakegcs.Start(t, "sm-test")
 	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: gcs.Endpoint()})
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/gcsfault"
 )
 
 func TestParseURL(t *testing.T) {
@@ -53,7 +53,7 @@ func TestParseURL(t *testing.T) {
 // stores returns one of each store kind, empty.
 func stores(t *testing.T) map[string]store.Store {
 	t.Helper()
-	gcs := storetest.StartFakeGCS(t, "sm-test")
+	gcs := fakegcs.Start(t, "sm-test")
 	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: gcs.Endpoint()})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func TestCompareAndSwap(t *testing.T) {
 }
 
 func TestGCSObjectMetadata(t *testing.T) {
-	gcs := storetest.StartFakeGCS(t, "sm-test")
+	gcs := fakegcs.Start(t, "sm-test")
 	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: gcs.Endpoint()})
 	if err != nil {
 		t.Fatal(err)
@@ -436,7 +436,7 @@ func TestSyncerAfterWrite(t *testing.T) {
 // TestGCSRateLimitIsTransientWithRetryAfter writes twice within GCS's
 // one-mutation-per-second limit through the fault proxy.
 func TestGCSRateLimitIsTransientWithRetryAfter(t *testing.T) {
-	gcs := storetest.StartFakeGCS(t, "sm-test")
+	gcs := fakegcs.Start(t, "sm-test")
 	proxy, err := gcsfault.Start("127.0.0.1:0", gcsfault.Config{
 		Upstream:         gcs.URL(),
 		MutationInterval: time.Hour, // the second write always lands inside the interval

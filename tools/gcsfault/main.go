@@ -1,4 +1,4 @@
-// Command gcsfault runs the fault-injecting GCS proxy of internal/gcsfault on its own, in front
+// Command gcsfault runs the fault-injecting GCS proxy of internal/testing/gcsfault on its own, in front
 // of a fake-gcs-server started separately, for tests that drive real terraform processes.
 //
 //	go run ./tools/gcsfault -upstream http://127.0.0.1:4443 -rate-limit 1s -drop-after-rate 0.1 -seed 7
@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/gcsfault"
 )
 
 func main() {

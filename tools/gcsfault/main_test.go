@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/gcsfault"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/gcsfault"
 )
 
 func TestRunServesAndStops(t *testing.T) {

@@ -1,5 +1,5 @@
-// Package storetest starts a real GCS emulator (fake-gcs-server) for tests.
-package storetest
+// Package fakegcs starts a real GCS emulator (fake-gcs-server) for tests.
+package fakegcs
 
 import (
 	"io"
@@ -8,14 +8,14 @@ import (
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 )
 
-// FakeGCS is an in-process fake-gcs-server listening on 127.0.0.1.
-type FakeGCS struct {
+// Server is an in-process fake-gcs-server listening on 127.0.0.1.
+type Server struct {
 	*fakestorage.Server
 }
 
-// StartFakeGCS starts the emulator with the given buckets and stops it when
+// Start starts the emulator with the given buckets and stops it when
 // the test ends.
-func StartFakeGCS(t testing.TB, buckets ...string) *FakeGCS {
+func Start(t testing.TB, buckets ...string) *Server {
 	t.Helper()
 	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		Scheme: "http",
@@ -30,14 +30,14 @@ func StartFakeGCS(t testing.TB, buckets ...string) *FakeGCS {
 	for _, b := range buckets {
 		srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: b, VersioningEnabled: true})
 	}
-	return &FakeGCS{Server: srv}
+	return &Server{Server: srv}
 }
 
 // Endpoint is the JSON API endpoint to give a storage client or the provider.
-func (f *FakeGCS) Endpoint() string { return f.URL() + "/storage/v1/" }
+func (f *Server) Endpoint() string { return f.URL() + "/storage/v1/" }
 
 // Put writes an object directly, as an outside writer would.
-func (f *FakeGCS) Put(bucket, name string, content []byte) {
+func (f *Server) Put(bucket, name string, content []byte) {
 	f.CreateObject(fakestorage.Object{
 		ObjectAttrs: fakestorage.ObjectAttrs{BucketName: bucket, Name: name, ContentType: "application/json"},
 		Content:     content,
@@ -45,7 +45,7 @@ func (f *FakeGCS) Put(bucket, name string, content []byte) {
 }
 
 // Get returns an object's content, or nil when it is absent.
-func (f *FakeGCS) Get(t testing.TB, bucket, name string) []byte {
+func (f *Server) Get(t testing.TB, bucket, name string) []byte {
 	t.Helper()
 	obj, err := f.GetObject(bucket, name)
 	if err != nil {
