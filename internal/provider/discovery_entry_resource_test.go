@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/spacemeshos/terraform-provider-spacemesh/internal/clientcontract"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/doccheck"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
@@ -146,38 +148,8 @@ func decodeEntries(t *testing.T, b []byte, idKey string) map[string]map[string]a
 	return out
 }
 
-// checkDocument asserts the document's net ids (in order) and that the
-// foreign entry, when given, is unchanged in meaning.
-func checkDocument(t *testing.T, env docEnv, foreign string, idKey string, wantIDs ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		b := env.read()
-		var list []map[string]any
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		if err := dec.Decode(&list); err != nil {
-			return fmt.Errorf("document is not a JSON list: %v\n%s", err, b)
-		}
-		var got []string
-		for _, e := range list {
-			got = append(got, fmt.Sprint(e[idKey]))
-		}
-		if !reflect.DeepEqual(got, wantIDs) && (len(got) != 0 || len(wantIDs) != 0) {
-			return fmt.Errorf("document net ids %v, want %v:\n%s", got, wantIDs, b)
-		}
-		if foreign != "" {
-			want := decodeEntries(t, []byte(foreign), idKey)
-			have := decodeEntries(t, b, idKey)
-			for id, e := range want {
-				if !reflect.DeepEqual(have[id], e) {
-					return fmt.Errorf("foreign entry %s changed:\nwant %v\nhave %v", id, e, have[id])
-				}
-			}
-		}
-		return nil
-	}
-}
-
 func TestAccDiscoveryEntryLifecycle(t *testing.T) {
+	t.Parallel()
 	for _, env := range bothEnvs(t) {
 		t.Run(env.name, func(t *testing.T) {
 			env.write([]byte(foreignMission))
@@ -192,11 +164,12 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config: base,
-						Check: resource.ComposeAggregateTestCheckFunc(
-							resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "id", env.url+"#118"),
-							resource.TestCheckNoResourceAttr("spacemesh_discovery_entry.net", "genesis_id"),
-							checkDocument(t, env, foreignMission, "net-id", "7", "118"),
-							func(*terraform.State) error {
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("id"), knownvalue.StringExact(env.url+"#118")),
+							statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("genesis_id"), knownvalue.Null()),
+							doccheck.NetIDs(env.read, "net-id", "7", "118"),
+							doccheck.Kept(env.read, []byte(foreignMission), "net-id"),
+							doccheck.Func(func() error {
 								if env.gcs == nil {
 									return nil
 								}
@@ -208,17 +181,13 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 									return fmt.Errorf("object written with Content-Type %q, Cache-Control %q", obj.ContentType, obj.CacheControl)
 								}
 								return nil
-							},
-							func(*terraform.State) error {
-								e := decodeEntries(t, env.read(), "net-id")["118"]
-								// latest_node_release is "v1.7.6" in the configuration: clients get bare semver.
-								if e["api-grpc"] != "https://118.api.example.org" || e["latest-node-release"] != "1.7.6" || e["net-id"] != json.Number("118") ||
-									e["stats-api"] != "https://118.stats.example.org" || e["dash-api"] != "https://118.stats.example.org/#dash-118" {
-									return fmt.Errorf("entry written wrongly: %v", e)
-								}
-								return nil
-							},
-						),
+							}),
+							// latest_node_release is "v1.7.6" in the configuration: clients get bare semver.
+							doccheck.Entry(env.read, "net-id", "118", map[string]any{
+								"api-grpc": "https://118.api.example.org", "latest-node-release": "1.7.6", "net-id": json.Number("118"),
+								"stats-api": "https://118.stats.example.org", "dash-api": "https://118.stats.example.org/#dash-118",
+							}),
+						},
 					},
 					{
 						ResourceName:      "spacemesh_discovery_entry.net",
@@ -235,16 +204,13 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionUpdate),
 						}},
-						Check: resource.ComposeAggregateTestCheckFunc(
-							checkDocument(t, env, foreignMission, "net-id", "7", "118"),
-							func(*terraform.State) error {
-								e := decodeEntries(t, env.read(), "net-id")["118"]
-								if e["latest-smapp-release"] != "1.8.0" || e["explorer-api"] != "https://118.stats.example.org" || e["explorerVersion"] != "v2.1.0" {
-									return fmt.Errorf("update not written: %v", e)
-								}
-								return nil
-							},
-						),
+						ConfigStateChecks: []statecheck.StateCheck{
+							doccheck.NetIDs(env.read, "net-id", "7", "118"),
+							doccheck.Kept(env.read, []byte(foreignMission), "net-id"),
+							doccheck.Entry(env.read, "net-id", "118", map[string]any{
+								"latest-smapp-release": "1.8.0", "explorer-api": "https://118.stats.example.org", "explorerVersion": "v2.1.0",
+							}),
+						},
 					},
 					{
 						// An outside edit of the managed entry is drift, planned as an update.
@@ -255,11 +221,8 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionUpdate),
 						}},
-						Check: func(*terraform.State) error {
-							if e := decodeEntries(t, env.read(), "net-id")["118"]; e["net-name"] != "Open Testnet 118" {
-								return fmt.Errorf("drift not repaired: %v", e)
-							}
-							return nil
+						ConfigStateChecks: []statecheck.StateCheck{
+							doccheck.Entry(env.read, "net-id", "118", map[string]any{"net-name": "Open Testnet 118"}),
 						},
 					},
 					{
@@ -269,7 +232,10 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionCreate),
 						}},
-						Check: checkDocument(t, env, foreignMission, "net-id", "7", "118"),
+						ConfigStateChecks: []statecheck.StateCheck{
+							doccheck.NetIDs(env.read, "net-id", "7", "118"),
+							doccheck.Kept(env.read, []byte(foreignMission), "net-id"),
+						},
 					},
 					{
 						// Other entries changing outside never cause drift.
@@ -286,7 +252,7 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 						PlanOnly: true,
 					},
 				},
-				CheckDestroy: checkDocument(t, env, foreignMission, "net-id", "7", "9"),
+				CheckDestroy: afterDestroy(doccheck.NetIDs(env.read, "net-id", "7", "9"), doccheck.Kept(env.read, []byte(foreignMission), "net-id")),
 			})
 		})
 	}
@@ -317,6 +283,7 @@ func editEntry(t *testing.T, env docEnv, id int64, fn func(*discovery.Entry)) {
 }
 
 func TestAccDiscoveryEntryManyInOneConfig(t *testing.T) {
+	t.Parallel()
 	for _, coalesce := range []bool{true, false} {
 		for _, env := range bothEnvs(t) {
 			t.Run(fmt.Sprintf("%s/coalesce=%v", env.name, coalesce), func(t *testing.T) {
@@ -338,17 +305,19 @@ func manyInOneConfig(t *testing.T, env docEnv, coalesce bool) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: cfg.String(),
-			Check: func(*terraform.State) error {
-				got := decodeEntries(t, env.read(), "net-id")
-				for _, id := range ids {
-					if got[id] == nil {
-						return fmt.Errorf("entry %s missing; document has %d entries", id, len(got))
+			ConfigStateChecks: []statecheck.StateCheck{
+				doccheck.Func(func() error {
+					got := decodeEntries(t, env.read(), "net-id")
+					for _, id := range ids {
+						if got[id] == nil {
+							return fmt.Errorf("entry %s missing; document has %d entries", id, len(got))
+						}
 					}
-				}
-				if len(got) != len(ids) {
-					return fmt.Errorf("document has %d entries, want %d", len(got), len(ids))
-				}
-				return nil
+					if len(got) != len(ids) {
+						return fmt.Errorf("document has %d entries, want %d", len(got), len(ids))
+					}
+					return nil
+				}),
 			},
 		}},
 		// The last entry removed leaves an empty list, never a deleted object.
@@ -362,6 +331,7 @@ func manyInOneConfig(t *testing.T, env docEnv, coalesce bool) {
 }
 
 func TestAccDiscoveryEntryRefusesUnmanagedEntry(t *testing.T) {
+	t.Parallel()
 	for _, env := range bothEnvs(t) {
 		t.Run(env.name, func(t *testing.T) {
 			seed := []byte(`[{"net-id": 118, "net-name": "someone else's"}]` + "\n")
@@ -384,6 +354,7 @@ func TestAccDiscoveryEntryRefusesUnmanagedEntry(t *testing.T) {
 }
 
 func TestAccDiscoveryEntryLeavesBrokenDocumentsAlone(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"truncated.json":     `(?s)cannot be used.*truncated`,
 		"duplicate-ids.json": `(?s)cannot be used.*net id 5 appears twice`,
@@ -418,6 +389,7 @@ func TestAccDiscoveryEntryLeavesBrokenDocumentsAlone(t *testing.T) {
 // genesisID optional, the frontends' keys first-class; every document written
 // passes every client's schema.
 func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
+	t.Parallel()
 	seed, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", "smapp-current.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -433,14 +405,13 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: noGenesis,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDocument(t, env, string(seed), "netID", "15", "118"),
-					checkClientContract(env),
+				ConfigStateChecks: []statecheck.StateCheck{
+					doccheck.NetIDs(env.read, "netID", "15", "118"),
+					doccheck.Kept(env.read, seed, "netID"),
+					doccheck.ClientContract(env.read),
 					// The configuration's "v1.7.2" stays in state; the document has "1.7.2".
-					resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "latest_smapp_release", "v1.7.2"),
-					func(*terraform.State) error {
-						b := env.read()
-						want := `
+					statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("latest_smapp_release"), knownvalue.StringExact("v1.7.2")),
+					doccheck.Suffix(env.read, `
   {
     "netID": 118,
     "netName": "Open Testnet 118",
@@ -460,13 +431,8 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
     "explorerAPI": "https://118.stats.example.org"
   }
 ]
-`
-						if !bytes.HasSuffix(b, []byte(want)) {
-							return fmt.Errorf("entry 118 is not written as the clients read it:\n%s", b)
-						}
-						return nil
-					},
-				),
+`),
+				},
 			},
 			// "v1.7.2" and "1.7.2" are the same release: nothing drifts.
 			{Config: noGenesis, PlanOnly: true},
@@ -475,17 +441,14 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkDocument(t, env, string(seed), "netID", "15", "118"),
-					checkClientContract(env),
-					func(*terraform.State) error {
-						e := decodeEntries(t, env.read(), "netID")["118"]
-						if e["netID"] != json.Number("118") || e["genesisID"] != strings.Trim(genesis, `"`) || e["latestSmappRelease"] != "1.7.2" {
-							return fmt.Errorf("smapp entry: %v", e)
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					doccheck.NetIDs(env.read, "netID", "15", "118"),
+					doccheck.Kept(env.read, seed, "netID"),
+					doccheck.ClientContract(env.read),
+					doccheck.Entry(env.read, "netID", "118", map[string]any{
+						"netID": json.Number("118"), "genesisID": strings.Trim(genesis, `"`), "latestSmappRelease": "1.7.2",
+					}),
+				},
 			},
 		},
 	})
@@ -494,6 +457,7 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
 // An entry older tools wrote with a string netID is read, imported, and
 // rewritten with a number on its next update.
 func TestAccDiscoveryEntrySmappStringNetIDRewrittenAsNumber(t *testing.T) {
+	t.Parallel()
 	seed, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", "smapp-format.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -516,40 +480,22 @@ func TestAccDiscoveryEntrySmappStringNetIDRewrittenAsNumber(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.old", plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					checkClientContract(env),
-					func(*terraform.State) error {
+				ConfigStateChecks: []statecheck.StateCheck{
+					doccheck.ClientContract(env.read),
+					doccheck.Func(func() error {
 						if b := env.read(); !bytes.Contains(b, []byte(`"netID": 15,`)) || bytes.Contains(b, []byte(`"netID": "15"`)) {
 							return fmt.Errorf("netID not rewritten as a number:\n%s", b)
 						}
 						return nil
-					},
-				),
+					}),
+				},
 			},
 		},
 	})
 }
 
-// checkClientContract fails when a client of the smapp format would refuse
-// the document (internal/clientcontract: a JSON Schema per client).
-func checkClientContract(env docEnv) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		vs, err := clientcontract.Check(env.read())
-		if err != nil {
-			return err
-		}
-		if len(vs) > 0 {
-			lines := make([]string, len(vs))
-			for i, v := range vs {
-				lines[i] = v.String()
-			}
-			return fmt.Errorf("a client would refuse the document:\n%s\n%s", strings.Join(lines, "\n"), env.read())
-		}
-		return nil
-	}
-}
-
 func TestAccDiscoveryEntryValidation(t *testing.T) {
+	t.Parallel()
 	env := fileEnv(t)
 	cases := []struct {
 		name string
@@ -618,24 +564,15 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("spacemesh_discovery_entry.a", "id", "file://"+envDoc+"#1"),
-					resource.TestCheckResourceAttr("spacemesh_discovery_entry.b", "id", "file://"+ownDoc+"#2"),
-					func(*terraform.State) error {
-						a, _ := os.ReadFile(envDoc)
-						b, _ := os.ReadFile(ownDoc)
-						// The provider's default format is smapp: netID a number.
-						if !bytes.Contains(a, []byte(`"netID": 1,`)) || bytes.Contains(a, []byte(`"netID": 2,`)) || !bytes.Contains(b, []byte(`"netID": 2,`)) {
-							return fmt.Errorf("entries in the wrong documents:\n%s\n%s", a, b)
-						}
-						for _, doc := range [][]byte{a, b} {
-							if err := checkClientContract(docEnv{read: func() []byte { return doc }})(nil); err != nil {
-								return err
-							}
-						}
-						return nil
-					},
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("spacemesh_discovery_entry.a", tfjsonpath.New("id"), knownvalue.StringExact("file://"+envDoc+"#1")),
+					statecheck.ExpectKnownValue("spacemesh_discovery_entry.b", tfjsonpath.New("id"), knownvalue.StringExact("file://"+ownDoc+"#2")),
+					// The provider's default format is smapp: netID a number.
+					doccheck.NetIDs(readFile(envDoc), "netID", "1"),
+					doccheck.NetIDs(readFile(ownDoc), "netID", "2"),
+					doccheck.ClientContract(readFile(envDoc)),
+					doccheck.ClientContract(readFile(ownDoc)),
+				},
 			},
 			{
 				ResourceName:      "spacemesh_discovery_entry.b",
@@ -658,6 +595,7 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 }
 
 func TestAccDiscoveryDataSource(t *testing.T) {
+	t.Parallel()
 	env := gcsEnv(t, "mission")
 	env.write([]byte(foreignMission))
 	cfg := env.provider + entryHCL("net", 118, map[string]string{"extra": `{ explorerVersion = "v2.1.0" }`}) + `
@@ -665,36 +603,41 @@ data "spacemesh_discovery" "all" {
   depends_on = [spacemesh_discovery_entry.net]
 }
 `
+	const all = "data.spacemesh_discovery.all"
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "id", env.url),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "exists", "true"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "net_ids.#", "2"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "net_ids.0", "7"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.extra.explorerAPI", "https://e.example.org"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.extra.beta", "true"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.dash", ""),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.net_id", "118"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.api_json", "https://118.api.example.org"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.stats_api", "https://118.stats.example.org"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.extra.explorerVersion", "v2.1.0"),
-					resource.TestCheckResourceAttrWith("data.spacemesh_discovery.all", "json", func(v string) error {
-						if _, err := discovery.Decode([]byte(v), discovery.FormatMission); err != nil {
-							return err
-						}
-						return nil
-					}),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("id"), knownvalue.StringExact(env.url)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("exists"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("net_ids"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.Int64Exact(7), knownvalue.Int64Exact(118),
+					})),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("entries").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"dash": knownvalue.StringExact(""),
+						"extra": knownvalue.MapExact(map[string]knownvalue.Check{
+							"explorerAPI": knownvalue.StringExact("https://e.example.org"),
+							"beta":        knownvalue.StringExact("true"),
+							"weird":       knownvalue.StringExact(`{"nested":[1,2.50,null]}`),
+						}),
+					})),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("entries").AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"net_id":    knownvalue.Int64Exact(118),
+						"api_json":  knownvalue.StringExact("https://118.api.example.org"),
+						"stats_api": knownvalue.StringExact("https://118.stats.example.org"),
+						"extra":     knownvalue.MapExact(map[string]knownvalue.Check{"explorerVersion": knownvalue.StringExact("v2.1.0")}),
+					})),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("json"), decodesAs(discovery.FormatMission)),
+				},
 			},
 		},
 	})
 }
 
 func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
+	t.Parallel()
 	env := fileEnv(t)
 	cfg := env.provider + `data "spacemesh_discovery" "all" {}` + "\n"
 	resource.UnitTest(t, resource.TestCase{
@@ -702,11 +645,11 @@ func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "exists", "false"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.#", "0"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "json", "[]\n"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.spacemesh_discovery.all", tfjsonpath.New("exists"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.spacemesh_discovery.all", tfjsonpath.New("entries"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.spacemesh_discovery.all", tfjsonpath.New("json"), knownvalue.StringExact("[]\n")),
+				},
 			},
 			{
 				PreConfig:   func() { env.write([]byte(`[{"net-id": 1}, {"net-id": 1}]`)) },
@@ -718,10 +661,14 @@ func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
 }
 
 func TestAccDiscoveryEntryFirst(t *testing.T) {
+	t.Parallel()
 	env := fileEnv(t)
 	env.write([]byte(foreignMission))
-	order := func(want ...string) resource.TestCheckFunc {
-		return checkDocument(t, env, foreignMission, "net-id", want...)
+	order := func(want ...string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			doccheck.NetIDs(env.read, "net-id", want...),
+			doccheck.Kept(env.read, []byte(foreignMission), "net-id"),
+		}
 	}
 	withFirst := env.provider + entryHCL("a", 1, nil) + entryHCL("b", 2, map[string]string{"first": "true"})
 	resource.UnitTest(t, resource.TestCase{
@@ -729,9 +676,8 @@ func TestAccDiscoveryEntryFirst(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: withFirst,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					order("2", "7", "1"),
-					resource.TestCheckResourceAttr("spacemesh_discovery_entry.a", "first", "false"),
+				ConfigStateChecks: append(order("2", "7", "1"),
+					statecheck.ExpectKnownValue("spacemesh_discovery_entry.a", tfjsonpath.New("first"), knownvalue.Bool(false)),
 				),
 			},
 			{
@@ -742,19 +688,20 @@ func TestAccDiscoveryEntryFirst(t *testing.T) {
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.b", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.a", plancheck.ResourceActionNoop),
 				}},
-				Check: order("2", "7", "1"),
+				ConfigStateChecks: order("2", "7", "1"),
 			},
 			{
 				// Entries that need not be first stay where they are.
-				PreConfig: func() { editDocument(t, env, func(d *discovery.Document) { d.MoveToFront(1) }) },
-				Config:    env.provider + entryHCL("a", 1, nil) + entryHCL("b", 2, nil),
-				Check:     order("1", "2", "7"),
+				PreConfig:         func() { editDocument(t, env, func(d *discovery.Document) { d.MoveToFront(1) }) },
+				Config:            env.provider + entryHCL("a", 1, nil) + entryHCL("b", 2, nil),
+				ConfigStateChecks: order("1", "2", "7"),
 			},
 		},
 	})
 }
 
 func TestAccDiscoveryEntryTimeoutNamesLastError(t *testing.T) {
+	t.Parallel()
 	// Nothing listens on this port: every attempt fails until the timeout.
 	cfg := `
 provider "spacemesh" {

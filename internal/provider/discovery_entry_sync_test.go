@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +13,16 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/nodestatus"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/doccheck"
 )
+
+// The tests here are not parallel: fakeNode points the package's
+// syncStatusClient at its server.
 
 // fakeNode answers NodeService/Status over TLS like go-spacemesh's JSON
 // gateway, syncing for the first `syncing` polls (forever when negative). The
@@ -63,16 +70,16 @@ func TestAccDiscoveryEntryWaitsForSync(t *testing.T) {
 			Config: env.provider + entryHCL("net", 118, map[string]string{
 				"api_json": `"https://example.com"`, "wait_for_sync": "true",
 			}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				checkDocument(t, env, "", "net-id", "118"),
-				resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "sync_timeout", "30m0s"),
-				func(*terraform.State) error {
+			ConfigStateChecks: []statecheck.StateCheck{
+				doccheck.NetIDs(env.read, "net-id", "118"),
+				statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("sync_timeout"), knownvalue.StringExact("30m0s")),
+				doccheck.Func(func() error {
 					if n := polls.Load(); n != 4 {
-						t.Errorf("the node was polled %d times, want 3 syncing answers and 1 synced", n)
+						return fmt.Errorf("the node was polled %d times, want 3 syncing answers and 1 synced", n)
 					}
 					return nil
-				},
-			),
+				}),
+			},
 		}},
 	})
 }

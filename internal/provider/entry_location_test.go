@@ -16,10 +16,14 @@ import (
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/doccheck"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/fakegcs"
 )
 
@@ -27,20 +31,16 @@ func fileProviderHCL(path string) string {
 	return fmt.Sprintf("provider \"spacemesh\" {\n  discovery_url    = %q\n  discovery_format = \"mission\"\n}\n", "file://"+path)
 }
 
-func readFile(path string) []byte {
-	b, _ := os.ReadFile(path)
-	return b
-}
-
 // documentIDs checks the net ids of the file document at path, in order.
-func documentIDs(t *testing.T, path string, want ...string) resource.TestCheckFunc {
-	return checkDocument(t, docEnv{read: func() []byte { return readFile(path) }}, "", "net-id", want...)
+func documentIDs(path string, want ...string) statecheck.StateCheck {
+	return doccheck.NetIDs(readFile(path), "net-id", want...)
 }
 
 // An entry stays in the document it was created in. Pointing the provider at
 // another document moves it (a replacement: removed from the first, created
 // in the second) and never overwrites another document's entry in place.
 func TestAccDiscoveryEntryStaysInItsDocument(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json"), filepath.Join(dir, "c.json")
 	foreign := `[{"net-id": 118, "net-name": "someone else's"}]` + "\n"
@@ -52,8 +52,8 @@ func TestAccDiscoveryEntryStaysInItsDocument(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: fileProviderHCL(a) + entry,
-				Check:  documentIDs(t, a, "118"),
+				Config:            fileProviderHCL(a) + entry,
+				ConfigStateChecks: []statecheck.StateCheck{documentIDs(a, "118")},
 			},
 			{
 				// B has someone else's 118: the move is a replacement, and
@@ -66,16 +66,16 @@ func TestAccDiscoveryEntryStaysInItsDocument(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if got := string(readFile(b)); got != foreign {
+					if got := string(readFile(b)()); got != foreign {
 						t.Errorf("the foreign entry was changed:\n%s", got)
 					}
 				},
 				Config: fileProviderHCL(c) + entry,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "id", "file://"+c+"#118"),
-					documentIDs(t, a),
-					documentIDs(t, c, "118"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("id"), knownvalue.StringExact("file://"+c+"#118")),
+					documentIDs(a),
+					documentIDs(c, "118"),
+				},
 			},
 		},
 	})
@@ -84,6 +84,7 @@ func TestAccDiscoveryEntryStaysInItsDocument(t *testing.T) {
 // Importing an entry and then naming the provider's document explicitly (in
 // any spelling) changes no document: no replacement, the order stays.
 func TestAccDiscoveryEntryImportThenExplicitProviderURL(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "networks.json")
 	doc := discovery.New(discovery.FormatMission)
@@ -123,10 +124,10 @@ func TestAccDiscoveryEntryImportThenExplicitProviderURL(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionUpdate),
 			}},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				documentIDs(t, path, "118", "7"),
-				resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "id", "file://"+path+"#118"),
-			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				documentIDs(path, "118", "7"),
+				statecheck.ExpectKnownValue("spacemesh_discovery_entry.net", tfjsonpath.New("id"), knownvalue.StringExact("file://"+path+"#118")),
+			},
 		})
 	}
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
@@ -134,6 +135,7 @@ func TestAccDiscoveryEntryImportThenExplicitProviderURL(t *testing.T) {
 
 // JavaScript clients read numbers exactly only up to 2^53-1.
 func TestAccDiscoveryEntryNetIDBound(t *testing.T) {
+	t.Parallel()
 	provider := fileProviderHCL(filepath.Join(t.TempDir(), "networks.json"))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -161,6 +163,7 @@ func TestAccDiscoveryEntryNetIDBound(t *testing.T) {
 
 // Removing an entry from a document that does not exist writes nothing.
 func TestDeleteFromAbsentDocumentWritesNothing(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "networks.json")
 	loc, _ := store.ParseURL("file://" + path)
 	d := &providerData{discoveryURL: loc.String(), format: discovery.FormatMission, syncers: map[string]*store.Syncer{}}
@@ -176,6 +179,7 @@ func TestDeleteFromAbsentDocumentWritesNothing(t *testing.T) {
 // timeout; the entry is kept in state (tainted), so the next apply replaces
 // it rather than refusing an entry "this state does not manage".
 func TestAccDiscoveryEntryCreateThatMayHaveLanded(t *testing.T) {
+	t.Parallel()
 	gcs := fakegcs.Start(t, "sm-discovery")
 	upstream, _ := url.Parse(gcs.URL())
 	forward := httputil.NewSingleHostReverseProxy(upstream)
@@ -197,7 +201,7 @@ provider "spacemesh" {
 }
 `, front.URL+"/storage/v1/") + strings.Replace(entryHCL("net", 118, nil), "}\n", "  timeouts {\n    create = \"3s\"\n    delete = \"30s\"\n  }\n}\n", 1)
 	t.Cleanup(func() { hang.Store(false) })
-	env := docEnv{read: func() []byte { return gcs.Get(t, "sm-discovery", "networks.json") }}
+	read := func() []byte { return gcs.Get(t, "sm-discovery", "networks.json") }
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
@@ -211,7 +215,7 @@ provider "spacemesh" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionReplace),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(checkDocument(t, env, "", "netID", "118"), checkClientContract(env)),
+				ConfigStateChecks: []statecheck.StateCheck{doccheck.NetIDs(read, "netID", "118"), doccheck.ClientContract(read)},
 			},
 		},
 	})
@@ -220,6 +224,7 @@ provider "spacemesh" {
 // A bucket that is gone is an error on refresh, never "every entry was
 // removed": the state keeps the entry.
 func TestAccDiscoveryEntryMissingBucketIsAnError(t *testing.T) {
+	t.Parallel()
 	env := gcsEnv(t, "mission")
 	client, err := store.NewGCSClient(context.Background(), store.GCSConfig{Endpoint: env.gcs.Endpoint()})
 	if err != nil {
@@ -231,7 +236,7 @@ func TestAccDiscoveryEntryMissingBucketIsAnError(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: checkDocument(t, env, "", "net-id", "118")},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{doccheck.NetIDs(env.read, "net-id", "118")}},
 			{
 				PreConfig: func() {
 					ctx := context.Background()
@@ -253,7 +258,7 @@ func TestAccDiscoveryEntryMissingBucketIsAnError(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionCreate),
 				}},
-				Check: checkDocument(t, env, "", "net-id", "118"),
+				ConfigStateChecks: []statecheck.StateCheck{doccheck.NetIDs(env.read, "net-id", "118")},
 			},
 		},
 	})

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/netconf"
@@ -87,24 +87,8 @@ func networkErrRe(phrase string) *regexp.Regexp {
 func networkFileExpr(p string) string { return fmt.Sprintf("file(%q)", p) }
 
 // checkNetworkAPINodeConfig decodes api_node_config and checks a few keys.
-func checkNetworkAPINodeConfig(want map[string]any) resource.TestCheckFunc {
-	return resource.TestCheckResourceAttrWith(networkAddr, "api_node_config", func(v string) error {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(v), &m); err != nil {
-			return fmt.Errorf("api_node_config is not JSON: %v", err)
-		}
-		for k, w := range want {
-			var cur any = m
-			for _, p := range strings.Split(k, ".") {
-				obj, _ := cur.(map[string]any)
-				cur = obj[p]
-			}
-			if fmt.Sprint(cur) != fmt.Sprint(w) {
-				return fmt.Errorf("api_node_config %s = %v, want %v", k, cur, w)
-			}
-		}
-		return nil
-	})
+func checkNetworkAPINodeConfig(want map[string]any) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_node_config"), jsonHas(want))
 }
 
 func networkIdentityOf(t *testing.T, file string, netID int64) *netconf.Identity {
@@ -125,9 +109,30 @@ func networkIdentityOf(t *testing.T, file string, netID int64) *netconf.Identity
 }
 
 func TestAccNetworkCurrentConfig(t *testing.T) {
+	t.Parallel()
 	cfgFile := netconfTestdata(t, "testnet-current.json")
 	id := networkIdentityOf(t, cfgFile, 42)
 	hcl := networkHCL("example.org", map[string]string{"config_json": networkFileExpr(cfgFile), "net_id": "42", "cors_origins": `["https://explore.example.org"]`})
+	// The object a module passes to spacemesh_discovery_entry, whole.
+	wantEntry := knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"net_id":                  knownvalue.Int64Exact(42),
+		"net_name":                knownvalue.StringExact("Test Network"),
+		"conf":                    knownvalue.StringExact("https://configs.example.org/net.json"),
+		"api_json":                knownvalue.StringExact("https://42.api.example.org"),
+		"api_grpc":                knownvalue.StringExact("https://42.api.example.org"),
+		"explorer":                knownvalue.StringExact("https://42.explore.example.org/"),
+		"dash":                    knownvalue.StringExact("https://42.dash.example.org/"),
+		"stats_api":               knownvalue.StringExact("https://42.stats.example.org"),
+		"explorer_api":            knownvalue.StringExact("https://42.stats.example.org"),
+		"dash_api":                knownvalue.StringExact("https://42.stats.example.org/#dash-42"),
+		"min_node_release":        knownvalue.StringExact("v1.6.0"),
+		"latest_node_release":     knownvalue.StringExact("v1.7.6"),
+		"min_smapp_release":       knownvalue.StringExact("1.6.0"),
+		"latest_smapp_release":    knownvalue.StringExact("1.7.2"),
+		"smapp_base_download_url": knownvalue.StringExact("https://smapp.example.org/dist"),
+		"node_base_download_url":  knownvalue.StringExact("https://nodes.example.org/builds"),
+		"genesis_id":              knownvalue.StringExact(id.SmappGenesisID),
+	})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
@@ -137,25 +142,7 @@ func TestAccNetworkCurrentConfig(t *testing.T) {
 				// Everything is derived at plan time when the inputs are known.
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("net_id"), knownvalue.Int64Exact(42)),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_json_url"), knownvalue.StringExact("https://42.api.example.org")),
-				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"net_id":                  knownvalue.Int64Exact(42),
-					"net_name":                knownvalue.StringExact("Test Network"),
-					"conf":                    knownvalue.StringExact("https://configs.example.org/net.json"),
-					"api_json":                knownvalue.StringExact("https://42.api.example.org"),
-					"api_grpc":                knownvalue.StringExact("https://42.api.example.org"),
-					"explorer":                knownvalue.StringExact("https://42.explore.example.org/"),
-					"dash":                    knownvalue.StringExact("https://42.dash.example.org/"),
-					"stats_api":               knownvalue.StringExact("https://42.stats.example.org"),
-					"explorer_api":            knownvalue.StringExact("https://42.stats.example.org"),
-					"dash_api":                knownvalue.StringExact("https://42.stats.example.org/#dash-42"),
-					"min_node_release":        knownvalue.StringExact("v1.6.0"),
-					"latest_node_release":     knownvalue.StringExact("v1.7.6"),
-					"min_smapp_release":       knownvalue.StringExact("1.6.0"),
-					"latest_smapp_release":    knownvalue.StringExact("1.7.2"),
-					"smapp_base_download_url": knownvalue.StringExact("https://smapp.example.org/dist"),
-					"node_base_download_url":  knownvalue.StringExact("https://nodes.example.org/builds"),
-					"genesis_id":              knownvalue.StringExact(id.SmappGenesisID),
-				})),
+				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry"), wantEntry),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("labels_per_unit"), knownvalue.Int64Exact(1024)),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("layer_duration_seconds"), knownvalue.Int64Exact(300)),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_node_version"), knownvalue.StringExact("1.7.6")),
@@ -166,42 +153,29 @@ func TestAccNetworkCurrentConfig(t *testing.T) {
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(id.GenesisID)),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("genesis_id"), knownvalue.StringExact(id.SmappGenesisID)),
 			}},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(networkAddr, "id", "42"),
-				resource.TestCheckResourceAttr(networkAddr, "net_id", "42"),
-				resource.TestCheckResourceAttr(networkAddr, "genesis_time", "2026-09-01T12:00:00Z"),
-				resource.TestCheckResourceAttr(networkAddr, "genesis_id", id.GenesisID),
-				resource.TestCheckResourceAttr(networkAddr, "smapp_genesis_id", id.SmappGenesisID),
-				resource.TestCheckResourceAttr(networkAddr, "hrp", "stest"),
-				resource.TestCheckResourceAttr(networkAddr, "layer_duration", "5m0s"),
-				resource.TestCheckResourceAttr(networkAddr, "layers_per_epoch", "288"),
-				resource.TestCheckResourceAttr(networkAddr, "config_sha256", id.ConfigSHA256),
-				resource.TestCheckResourceAttr(networkAddr, "api_json_url", "https://42.api.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "api_grpc_url", "https://42.api.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "stats_api_url", "https://42.stats.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "stats_api_host", "42.stats.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "explorer_url", "https://42.explore.example.org/"),
-				resource.TestCheckResourceAttr(networkAddr, "dash_url", "https://42.dash.example.org/"),
-				resource.TestCheckResourceAttr(networkAddr, "api_host", "42.api.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "explorer_host", "42.explore.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "dash_host", "42.dash.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "api_host_pattern", netconf.DefaultAPIHostPattern),
-				resource.TestCheckResourceAttr(networkAddr, "api_json_port", "443"),
-				resource.TestCheckResourceAttr(networkAddr, "api_node_json_port", "9091"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.net_id", "42"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.net_name", "Test Network"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.conf", "https://configs.example.org/net.json"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.api_json", "https://42.api.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.api_grpc", "https://42.api.example.org"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.explorer", "https://42.explore.example.org/"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.dash", "https://42.dash.example.org/"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.min_node_release", "v1.6.0"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.latest_node_release", "v1.7.6"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.min_smapp_release", "1.6.0"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.latest_smapp_release", "1.7.2"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.smapp_base_download_url", "https://smapp.example.org/dist"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.node_base_download_url", "https://nodes.example.org/builds"),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.genesis_id", id.SmappGenesisID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("id"), knownvalue.StringExact("42")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("net_id"), knownvalue.Int64Exact(42)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_time"), knownvalue.StringExact("2026-09-01T12:00:00Z")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(id.GenesisID)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("smapp_genesis_id"), knownvalue.StringExact(id.SmappGenesisID)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("hrp"), knownvalue.StringExact("stest")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("layer_duration"), knownvalue.StringExact("5m0s")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("layers_per_epoch"), knownvalue.Int64Exact(288)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("config_sha256"), knownvalue.StringExact(id.ConfigSHA256)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_json_url"), knownvalue.StringExact("https://42.api.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_grpc_url"), knownvalue.StringExact("https://42.api.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("stats_api_url"), knownvalue.StringExact("https://42.stats.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("stats_api_host"), knownvalue.StringExact("42.stats.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("explorer_url"), knownvalue.StringExact("https://42.explore.example.org/")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("dash_url"), knownvalue.StringExact("https://42.dash.example.org/")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_host"), knownvalue.StringExact("42.api.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("explorer_host"), knownvalue.StringExact("42.explore.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("dash_host"), knownvalue.StringExact("42.dash.example.org")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_host_pattern"), knownvalue.StringExact(netconf.DefaultAPIHostPattern)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_json_port"), knownvalue.Int64Exact(443)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_node_json_port"), knownvalue.Int64Exact(9091)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry"), wantEntry),
 				checkNetworkAPINodeConfig(map[string]any{
 					"api.grpc-public-listener":      "0.0.0.0:9092",
 					"api.grpc-json-listener":        "0.0.0.0:9091",
@@ -212,7 +186,7 @@ func TestAccNetworkCurrentConfig(t *testing.T) {
 					"smeshing.smeshing-start":       false,
 					"logging.hare":                  "warn",
 				}),
-			),
+			},
 		}, {
 			// A plan with nothing changed is empty (nothing drifts).
 			Config:   hcl,
@@ -222,6 +196,7 @@ func TestAccNetworkCurrentConfig(t *testing.T) {
 }
 
 func TestAccNetworkLegacyConfig(t *testing.T) {
+	t.Parallel()
 	cfgFile := netconfTestdata(t, "testnet-118-legacy.json")
 	id := networkIdentityOf(t, cfgFile, 0)
 	resource.UnitTest(t, resource.TestCase{
@@ -240,13 +215,13 @@ func TestAccNetworkLegacyConfig(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("net_id"), knownvalue.Int64Exact(118)),
 			}},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(networkAddr, "net_id", "118"),
-				resource.TestCheckResourceAttr(networkAddr, "hrp", "sm"),
-				resource.TestCheckResourceAttr(networkAddr, "layer_duration", "5m0s"),
-				resource.TestCheckResourceAttr(networkAddr, "genesis_id", id.GenesisID),
-				resource.TestCheckResourceAttr(networkAddr, "api_grpc_url", "https://118.api.sm.example.net"),
-				resource.TestCheckResourceAttr(networkAddr, "explorer_url", "https://explorer-118.sm.example.net/"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("net_id"), knownvalue.Int64Exact(118)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("hrp"), knownvalue.StringExact("sm")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("layer_duration"), knownvalue.StringExact("5m0s")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(id.GenesisID)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_grpc_url"), knownvalue.StringExact("https://118.api.sm.example.net")),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("explorer_url"), knownvalue.StringExact("https://explorer-118.sm.example.net/")),
 				checkNetworkAPINodeConfig(map[string]any{
 					"api.grpc-public-listener":  "0.0.0.0:9090",
 					"api.grpc-private-services": []any{"admin", "smesher", "debug"},
@@ -256,7 +231,7 @@ func TestAccNetworkLegacyConfig(t *testing.T) {
 					"api.grpc-tls-listener":         nil,
 					"api.grpc-post-listener":        nil,
 				}),
-			),
+			},
 		}, {
 			// Giving the same net id changes nothing.
 			Config: networkHCL("example.org", map[string]string{
@@ -272,6 +247,7 @@ func TestAccNetworkLegacyConfig(t *testing.T) {
 // Every validation error, at plan time, naming the attribute and both what
 // was expected and what was given.
 func TestAccNetworkValidation(t *testing.T) {
+	t.Parallel()
 	current := networkFileExpr(netconfTestdata(t, "testnet-current.json"))
 	legacy := networkFileExpr(netconfTestdata(t, "testnet-118-legacy.json"))
 	step := func(providerDomain string, attrs map[string]string, want string) resource.TestStep {
@@ -323,6 +299,7 @@ func TestAccNetworkValidation(t *testing.T) {
 }
 
 func TestAccNetworkReleaseUpdatesInPlace(t *testing.T) {
+	t.Parallel()
 	cfg := networkFileExpr(netconfTestdata(t, "testnet-current.json"))
 	base := map[string]string{"config_json": cfg, "net_id": "42"}
 	changed := map[string]string{
@@ -339,11 +316,11 @@ func TestAccNetworkReleaseUpdatesInPlace(t *testing.T) {
 					plancheck.ExpectResourceAction(networkAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("latest_node_release"), knownvalue.StringExact("v1.8.0")),
 				}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(networkAddr, "node_release", "v1.8.0"),
-					resource.TestCheckResourceAttr(networkAddr, "discovery_entry.net_name", "Renamed Network"),
-					resource.TestCheckResourceAttr(networkAddr, "discovery_entry.min_smapp_release", "1.7.0"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("node_release"), knownvalue.StringExact("v1.8.0")),
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("net_name"), knownvalue.StringExact("Renamed Network")),
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("min_smapp_release"), knownvalue.StringExact("1.7.0")),
+				},
 			},
 			{
 				// The domain moves the URLs, in place: same network.
@@ -351,7 +328,7 @@ func TestAccNetworkReleaseUpdatesInPlace(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(networkAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.TestCheckResourceAttr(networkAddr, "discovery_entry.api_json", "https://42.api.example.net"),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("api_json"), knownvalue.StringExact("https://42.api.example.net"))},
 			},
 		},
 	})
@@ -376,6 +353,7 @@ func writeNetworkConfig(t *testing.T, name, extra, bootnode string) string {
 }
 
 func TestAccNetworkGenesisChangeReplaces(t *testing.T) {
+	t.Parallel()
 	a := writeNetworkConfig(t, "a.json", "net-a", "/dns4/b1.example.org/tcp/5000")
 	aBoot := writeNetworkConfig(t, "a2.json", "net-a", "/dns4/b2.example.org/tcp/5000")
 	b := writeNetworkConfig(t, "b.json", "net-b", "/dns4/b2.example.org/tcp/5000")
@@ -392,19 +370,17 @@ func TestAccNetworkGenesisChangeReplaces(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(networkAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.TestCheckResourceAttrWith(networkAddr, "api_node_config", func(v string) error {
-					if !strings.Contains(v, "b2.example.org") {
-						return fmt.Errorf("api_node_config was not re-rendered")
-					}
-					return nil
-				}),
+				// api_node_config is rendered again, with the new bootnode.
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_node_config"), knownvalue.StringRegexp(regexp.MustCompile(`b2\.example\.org`))),
+				},
 			},
 			{
 				Config: hcl(b, "7"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(networkAddr, plancheck.ResourceActionReplace),
 				}},
-				Check: resource.TestCheckResourceAttr(networkAddr, "genesis_id", networkIdentityOf(t, b, 7).GenesisID),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(networkIdentityOf(t, b, 7).GenesisID))},
 			},
 			{
 				// Another net id is another network.
@@ -460,6 +436,7 @@ func startNetworkConfigServer(t *testing.T, doc []byte) *networkConfigServer {
 	return cs
 }
 
+// Not parallel: it points the package's networkConfigClient at its server.
 func TestAccNetworkFetchesConfigURL(t *testing.T) {
 	first, err := os.ReadFile(netconfTestdata(t, "testnet-current.json"))
 	if err != nil {
@@ -486,11 +463,11 @@ func TestAccNetworkFetchesConfigURL(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: hcl,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(networkAddr, "config_sha256", parsed.SHA256()),
-					resource.TestCheckResourceAttr(networkAddr, "discovery_entry.conf", url),
-					resource.TestCheckResourceAttr(networkAddr, "hrp", "stest"),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("config_sha256"), knownvalue.StringExact(parsed.SHA256())),
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("conf"), knownvalue.StringExact(url)),
+					statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("hrp"), knownvalue.StringExact("stest")),
+				},
 			},
 			{
 				// The document at the URL is unchanged: nothing to do.
@@ -518,7 +495,7 @@ func TestAccNetworkFetchesConfigURL(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(networkAddr, plancheck.ResourceActionReplace),
 				}},
-				Check: resource.TestCheckResourceAttr(networkAddr, "genesis_id", secondID.GenesisID),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(secondID.GenesisID))},
 			},
 			{
 				// Same genesis, but the document at the URL changed: the URL
@@ -537,6 +514,7 @@ func TestAccNetworkFetchesConfigURL(t *testing.T) {
 // A config known only at apply time (it comes from another resource) is
 // derived then; what does not depend on it is still known at plan time.
 func TestAccNetworkConfigKnownAtApply(t *testing.T) {
+	t.Parallel()
 	cfgFile := netconfTestdata(t, "testnet-current.json")
 	id := networkIdentityOf(t, cfgFile, 42)
 	hcl := `resource "terraform_data" "cfg" {
@@ -554,11 +532,11 @@ func TestAccNetworkConfigKnownAtApply(t *testing.T) {
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("api_grpc_url"), knownvalue.StringExact("https://42.api.example.org")),
 				plancheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("dash"), knownvalue.StringExact("https://42.dash.example.org/")),
 			}},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(networkAddr, "genesis_id", id.GenesisID),
-				resource.TestCheckResourceAttr(networkAddr, "discovery_entry.genesis_id", id.SmappGenesisID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("genesis_id"), knownvalue.StringExact(id.GenesisID)),
+				statecheck.ExpectKnownValue(networkAddr, tfjsonpath.New("discovery_entry").AtMapKey("genesis_id"), knownvalue.StringExact(id.SmappGenesisID)),
 				checkNetworkAPINodeConfig(map[string]any{"api.grpc-private-listener": "127.0.0.1:9093"}),
-			),
+			},
 		}},
 	})
 }

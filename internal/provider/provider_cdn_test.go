@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/doccheck"
 )
 
 const testToken = "cf-token-6f1d2b9e8a7c4d3e2f1a0b9c8d7e6f5a"
@@ -69,8 +71,8 @@ func (f *fakeCloudflare) count() int {
 	return len(f.purges)
 }
 
-func (f *fakeCloudflare) checkPurges(want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+func (f *fakeCloudflare) checkPurges(want int) statecheck.StateCheck {
+	return doccheck.Func(func() error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if len(f.purges) != want {
@@ -82,7 +84,7 @@ func (f *fakeCloudflare) checkPurges(want int) resource.TestCheckFunc {
 			}
 		}
 		return nil
-	}
+	})
 }
 
 func cdnProviderHCL(path, base string) string {
@@ -106,37 +108,24 @@ func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 	t.Setenv("TF_LOG_PATH", filepath.Join(logs, "provider.log"))
 	t.Setenv("TF_ACC_LOG_PATH", filepath.Join(logs, "terraform.log"))
 	cfg := cdnProviderHCL(doc, cf.URL)
-	noTokenInState := func(s *terraform.State) error {
-		b, err := json.Marshal(s)
-		if err != nil {
-			return err
-		}
-		if strings.Contains(string(b), testToken) {
-			return fmt.Errorf("the Cloudflare token is in the state")
-		}
-		return nil
-	}
+	noTokenInState := notInState(testToken)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: cfg + entryHCL("net", 118, nil),
-				Check:  resource.ComposeAggregateTestCheckFunc(cf.checkPurges(1), noTokenInState),
+				Config:            cfg + entryHCL("net", 118, nil),
+				ConfigStateChecks: []statecheck.StateCheck{cf.checkPurges(1), noTokenInState},
 			},
 			{
-				Config: cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.0"`}),
-				Check:  resource.ComposeAggregateTestCheckFunc(cf.checkPurges(2), noTokenInState),
+				Config:            cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.0"`}),
+				ConfigStateChecks: []statecheck.StateCheck{cf.checkPurges(2), noTokenInState},
 			},
 			{
 				// A refused purge is a warning: the write stands.
 				PreConfig: func() { cf.mu.Lock(); cf.fail = true; cf.mu.Unlock() },
 				Config:    cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.1"`}),
-				Check: func(*terraform.State) error {
-					b, _ := os.ReadFile(doc)
-					if !strings.Contains(string(b), `"1.9.1"`) {
-						return fmt.Errorf("the write was lost with the purge:\n%s", b)
-					}
-					return nil
+				ConfigStateChecks: []statecheck.StateCheck{
+					doccheck.Entry(readFile(doc), "netID", "118", map[string]any{"latestSmappRelease": "1.9.1"}),
 				},
 			},
 			{
@@ -144,14 +133,12 @@ func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 				PreConfig: func() { cf.mu.Lock(); cf.fail = false; cf.mu.Unlock() },
 				Config: cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.1"`}) +
 					entryHCL("other", 119, map[string]string{"discovery_url": fmt.Sprintf("%q", "file://"+other)}),
-				Check: resource.ComposeAggregateTestCheckFunc(cf.checkPurges(2), func(*terraform.State) error {
-					if b, _ := os.ReadFile(other); !strings.Contains(string(b), `"netID": 119,`) {
-						return fmt.Errorf("entry 119 not written to its own document: %s", b)
-					}
-					return nil
+				ConfigStateChecks: []statecheck.StateCheck{
+					cf.checkPurges(2),
+					doccheck.NetIDs(readFile(other), "netID", "119"),
+					doccheck.ClientContract(readFile(doc)),
+					doccheck.ClientContract(readFile(other)),
 				},
-					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(doc); return b }}),
-					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(other); return b }})),
 			},
 		},
 	})
