@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
@@ -44,30 +45,25 @@ type discoveryEntryResource struct {
 }
 
 type discoveryEntryModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	DiscoveryURL         types.String   `tfsdk:"discovery_url"`
-	NetID                types.Int64    `tfsdk:"net_id"`
-	NetName              types.String   `tfsdk:"net_name"`
-	Conf                 types.String   `tfsdk:"conf"`
-	APIJSON              types.String   `tfsdk:"api_json"`
-	APIGRPC              types.String   `tfsdk:"api_grpc"`
-	Explorer             types.String   `tfsdk:"explorer"`
-	Dash                 types.String   `tfsdk:"dash"`
-	MinNodeRelease       types.String   `tfsdk:"min_node_release"`
-	LatestNodeRelease    types.String   `tfsdk:"latest_node_release"`
-	MinSmappRelease      types.String   `tfsdk:"min_smapp_release"`
-	LatestSmappRelease   types.String   `tfsdk:"latest_smapp_release"`
-	SmappBaseDownloadURL types.String   `tfsdk:"smapp_base_download_url"`
-	NodeBaseDownloadURL  types.String   `tfsdk:"node_base_download_url"`
-	GenesisID            types.String   `tfsdk:"genesis_id"`
-	StatsAPI             types.String   `tfsdk:"stats_api"`
-	DashAPI              types.String   `tfsdk:"dash_api"`
-	ExplorerAPI          types.String   `tfsdk:"explorer_api"`
-	WaitForSync          types.Bool     `tfsdk:"wait_for_sync"`
-	SyncTimeout          types.String   `tfsdk:"sync_timeout"`
-	Extra                types.Map      `tfsdk:"extra"`
-	First                types.Bool     `tfsdk:"first"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String `tfsdk:"id"`
+	DiscoveryURL types.String `tfsdk:"discovery_url"`
+	NetID        types.Int64  `tfsdk:"net_id"`
+	NetName      types.String `tfsdk:"net_name"`
+	Conf         types.String `tfsdk:"conf"`
+	APIJSON      types.String `tfsdk:"api_json"`
+	APIGRPC      types.String `tfsdk:"api_grpc"`
+	Explorer     types.String `tfsdk:"explorer"`
+	Dash         types.String `tfsdk:"dash"`
+	entryReleases
+	GenesisID   types.String   `tfsdk:"genesis_id"`
+	StatsAPI    types.String   `tfsdk:"stats_api"`
+	DashAPI     types.String   `tfsdk:"dash_api"`
+	ExplorerAPI types.String   `tfsdk:"explorer_api"`
+	WaitForSync types.Bool     `tfsdk:"wait_for_sync"`
+	SyncTimeout types.String   `tfsdk:"sync_timeout"`
+	Extra       types.Map      `tfsdk:"extra"`
+	First       types.Bool     `tfsdk:"first"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 // entryAttrs names each modelled field's attribute; the data source uses the
@@ -281,11 +277,7 @@ func (m *discoveryEntryModel) fromEntry(e discovery.Entry) diag.Diagnostics {
 
 func (r *discoveryEntryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan discoveryEntryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	docURL, entry, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	docURL, entry, ok := r.fromPlan(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -317,22 +309,15 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 		if mayHaveLanded(err) {
 			// Kept in state, where Terraform marks it tainted: the next apply
 			// replaces it instead of finding an entry it does not manage.
-			plan.ID = types.StringValue(entryID(docURL, entry.NetID))
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		}
 		return
 	}
-	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 }
 
 func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state discoveryEntryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
+	state, docURL, ok := r.fromState(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -365,11 +350,7 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 
 func (r *discoveryEntryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan discoveryEntryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	docURL, entry, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
+	docURL, entry, ok := r.fromPlan(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -388,20 +369,13 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 		placeFirst(doc, entry.NetID, first)
 		return nil
 	})
-	if !writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
-		return
+	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
+		saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 	}
-	plan.ID = types.StringValue(entryID(docURL, entry.NetID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state discoveryEntryModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	docURL, ok := r.data.pinnedDocumentOf(ctx, req.State, &resp.Diagnostics)
+	state, docURL, ok := r.fromState(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -438,13 +412,35 @@ func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sync_timeout"), defaultSyncTimeout.String())...)
 }
 
-// prepare resolves the document URL and the entry to write.
-func (r *discoveryEntryResource) prepare(ctx context.Context, plan *discoveryEntryModel, diags *diag.Diagnostics) (string, discovery.Entry, bool) {
-	docURL, ok := r.data.documentFor(plan.DiscoveryURL, diags)
+// fromPlan reads the plan into m, and resolves the document URL and the
+// entry to write.
+func (r *discoveryEntryResource) fromPlan(ctx context.Context, p tfsdk.Plan, m *discoveryEntryModel, diags *diag.Diagnostics) (string, discovery.Entry, bool) {
+	diags.Append(p.Get(ctx, m)...)
+	if diags.HasError() {
+		return "", discovery.Entry{}, false
+	}
+	docURL, ok := r.data.documentFor(m.DiscoveryURL, diags)
 	if !ok {
 		return "", discovery.Entry{}, false
 	}
-	entry, d := plan.toEntry(ctx)
+	entry, d := m.toEntry(ctx)
 	diags.Append(d...)
 	return docURL, entry, !diags.HasError()
+}
+
+// fromState reads the state, and resolves the document the entry lives in.
+func (r *discoveryEntryResource) fromState(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (discoveryEntryModel, string, bool) {
+	var m discoveryEntryModel
+	diags.Append(st.Get(ctx, &m)...)
+	if diags.HasError() {
+		return m, "", false
+	}
+	docURL, ok := r.data.pinnedDocumentOf(ctx, st, diags)
+	return m, docURL, ok
+}
+
+// saveEntry records m in the state, under the id that names its document.
+func saveEntry(ctx context.Context, st *tfsdk.State, m *discoveryEntryModel, docURL string, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(entryID(docURL, m.NetID.ValueInt64()))
+	diags.Append(st.Set(ctx, m)...)
 }

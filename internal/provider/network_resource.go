@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/netconf"
@@ -44,29 +45,24 @@ type networkResource struct {
 }
 
 type networkModel struct {
-	ID                   types.String `tfsdk:"id"`
-	Name                 types.String `tfsdk:"name"`
-	ConfigURL            types.String `tfsdk:"config_url"`
-	ConfigJSON           types.String `tfsdk:"config_json"`
-	NetID                types.Int64  `tfsdk:"net_id"`
-	Domain               types.String `tfsdk:"domain"`
-	NodeRelease          types.String `tfsdk:"node_release"`
-	MinNodeRelease       types.String `tfsdk:"min_node_release"`
-	LatestNodeRelease    types.String `tfsdk:"latest_node_release"`
-	MinSmappRelease      types.String `tfsdk:"min_smapp_release"`
-	LatestSmappRelease   types.String `tfsdk:"latest_smapp_release"`
-	SmappBaseDownloadURL types.String `tfsdk:"smapp_base_download_url"`
-	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
-	APIHostPattern       types.String `tfsdk:"api_host_pattern"`
-	ExplorerHostPattern  types.String `tfsdk:"explorer_host_pattern"`
-	DashHostPattern      types.String `tfsdk:"dash_host_pattern"`
-	APIJSONPort          types.Int64  `tfsdk:"api_json_port"`
-	APIGRPCPort          types.Int64  `tfsdk:"api_grpc_port"`
-	StatsHostPattern     types.String `tfsdk:"stats_api_host_pattern"`
-	NodeVersion          types.String `tfsdk:"node_version"`
-	APINodeGRPCPort      types.Int64  `tfsdk:"api_node_grpc_port"`
-	APINodeJSONPort      types.Int64  `tfsdk:"api_node_json_port"`
-	CORSOrigins          types.List   `tfsdk:"cors_origins"`
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	ConfigURL   types.String `tfsdk:"config_url"`
+	ConfigJSON  types.String `tfsdk:"config_json"`
+	NetID       types.Int64  `tfsdk:"net_id"`
+	Domain      types.String `tfsdk:"domain"`
+	NodeRelease types.String `tfsdk:"node_release"`
+	entryReleases
+	APIHostPattern      types.String `tfsdk:"api_host_pattern"`
+	ExplorerHostPattern types.String `tfsdk:"explorer_host_pattern"`
+	DashHostPattern     types.String `tfsdk:"dash_host_pattern"`
+	APIJSONPort         types.Int64  `tfsdk:"api_json_port"`
+	APIGRPCPort         types.Int64  `tfsdk:"api_grpc_port"`
+	StatsHostPattern    types.String `tfsdk:"stats_api_host_pattern"`
+	NodeVersion         types.String `tfsdk:"node_version"`
+	APINodeGRPCPort     types.Int64  `tfsdk:"api_node_grpc_port"`
+	APINodeJSONPort     types.Int64  `tfsdk:"api_node_json_port"`
+	CORSOrigins         types.List   `tfsdk:"cors_origins"`
 
 	GenesisTime    types.String `tfsdk:"genesis_time"`
 	GenesisID      types.String `tfsdk:"genesis_id"`
@@ -264,14 +260,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return // destroy: nothing to derive
 	}
 	var plan networkModel
-	var configuredNetID types.Int64
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.derive(ctx, &plan, configuredNetID)...)
-	if resp.Diagnostics.HasError() {
+	if !planned(ctx, req.Plan, req.Config, &plan, r.derive, &resp.Diagnostics) {
 		return
 	}
 	if !req.State.Raw.IsNull() {
@@ -614,6 +603,21 @@ func objectValues(o types.Object) []attr.Value {
 	return vs
 }
 
+// planned reads the plan into m and completes it with step (derive at plan
+// time, apply at apply time), which takes net_id as the configuration has
+// it; false when it reported an error.
+func planned(ctx context.Context, p tfsdk.Plan, config tfsdk.Config, m *networkModel,
+	step func(context.Context, *networkModel, types.Int64) diag.Diagnostics, diags *diag.Diagnostics) bool {
+	var configuredNetID types.Int64
+	diags.Append(p.Get(ctx, m)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
+	if diags.HasError() {
+		return false
+	}
+	diags.Append(step(ctx, m, configuredNetID)...)
+	return !diags.HasError()
+}
+
 // apply stores the plan, deriving at apply time only what the plan could not
 // know: values known at plan time are never recomputed, so that apply
 // produces exactly what was planned.
@@ -626,17 +630,9 @@ func (r *networkResource) apply(ctx context.Context, plan *networkModel, configu
 
 func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan networkModel
-	var configuredNetID types.Int64
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if planned(ctx, req.Plan, req.Config, &plan, r.apply, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, configuredNetID)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Read keeps the state: the resource is derived from its inputs, and a
@@ -646,15 +642,8 @@ func (r *networkResource) Read(context.Context, resource.ReadRequest, *resource.
 
 func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state networkModel
-	var configuredNetID types.Int64
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("net_id"), &configuredNetID)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, configuredNetID)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !planned(ctx, req.Plan, req.Config, &plan, r.apply, &resp.Diagnostics) {
 		return
 	}
 	// The identity was unknown at plan time (config_json from another

@@ -37,6 +37,18 @@ func (r *entryResourceBase) ConfigValidators(context.Context) []resource.ConfigV
 	}
 }
 
+// entryReleases are the attributes of a discovery entry that both resources
+// have: the releases clients may run and where they download them.
+// releaseOrder checks them.
+type entryReleases struct {
+	MinNodeRelease       types.String `tfsdk:"min_node_release"`
+	LatestNodeRelease    types.String `tfsdk:"latest_node_release"`
+	MinSmappRelease      types.String `tfsdk:"min_smapp_release"`
+	LatestSmappRelease   types.String `tfsdk:"latest_smapp_release"`
+	SmappBaseDownloadURL types.String `tfsdk:"smapp_base_download_url"`
+	NodeBaseDownloadURL  types.String `tfsdk:"node_base_download_url"`
+}
+
 // timeoutFunc is one operation's deadline from a timeouts block, such as
 // timeouts.Value.Create.
 type timeoutFunc func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
