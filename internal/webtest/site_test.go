@@ -1,0 +1,162 @@
+package webtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// repoRoot is the repository's top directory (this file is internal/webtest/site_test.go).
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the test's source file")
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// terraformBinary is the real terraform: TF_ACC_TERRAFORM_PATH (as the acceptance tests use), else PATH.
+func terraformBinary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("terraform not found: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (tools/install-terraform.sh builds one)")
+	}
+	return p
+}
+
+// siteOutput is what modules/static-web/site computes.
+type siteOutput struct {
+	Routes  map[string]Route `json:"routes"`
+	Objects map[string]struct {
+		Content      string `json:"content"`
+		ContentType  string `json:"content_type"`
+		CacheControl string `json:"cache_control"`
+	} `json:"objects"`
+	Hosts     []string          `json:"hosts"`
+	InfoURLs  map[string]string `json:"info_urls"`
+	AliasURLs map[string]int    `json:"alias_urls"`
+}
+
+// siteInputs is testdata/site.tfvars.json, the values every page must show.
+type siteInputs struct {
+	Domain    string `json:"domain"`
+	Networks  []map[string]any
+	Frontends map[string]struct {
+		App      string `json:"app"`
+		Release  string `json:"release"`
+		Host     string `json:"host"`
+		Document string `json:"document"`
+	} `json:"frontends"`
+	Aliases map[string]int `json:"aliases"`
+}
+
+func loadInputs(t testing.TB) siteInputs {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "site.tfvars.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in siteInputs
+	if err := json.Unmarshal(b, &in); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+const rootConfig = `
+variable "domain" { type = string }
+variable "networks" { type = any }
+variable "frontends" { type = any }
+variable "aliases" {
+  type    = map(number)
+  default = {}
+}
+module "site" {
+  source    = %q
+  domain    = var.domain
+  networks  = var.networks
+  frontends = var.frontends
+  aliases   = var.aliases
+}
+output "site" { value = module.site }
+`
+
+// renderSite evaluates modules/static-web/site with the real terraform (it has no providers, so this
+// runs offline) on testdata/site.tfvars.json plus the given -var overrides, and returns its outputs.
+func renderSite(t testing.TB, vars ...string) siteOutput {
+	t.Helper()
+	tf := terraformBinary(t)
+	dir := t.TempDir()
+	src := filepath.Join(repoRoot(t), "modules", "static-web", "site")
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), fmt.Appendf(nil, rootConfig, src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	varFile, err := filepath.Abs(filepath.Join("testdata", "site.tfvars.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
+		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "none.tfrc"))
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("terraform %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+		}
+		return stdout.Bytes()
+	}
+	if err := os.WriteFile(filepath.Join(dir, "none.tfrc"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("init", "-input=false", "-no-color")
+	args := []string{"apply", "-input=false", "-no-color", "-auto-approve", "-var-file=" + varFile}
+	for _, v := range vars {
+		args = append(args, "-var="+v)
+	}
+	run(args...)
+	var out siteOutput
+	if err := json.Unmarshal(run("output", "-no-color", "-json", "site"), &out); err != nil {
+		t.Fatalf("terraform output: %v", err)
+	}
+	return out
+}
+
+// newSiteServer serves the rendered site: its routes, its generated objects, and the release dirs.
+func newSiteServer(t testing.TB, site siteOutput, releases map[string]string) *Server {
+	t.Helper()
+	m, err := LoadMapping(filepath.Join(repoRoot(t), "modules", "static-web", "content-types.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer()
+	s.SetRoutes(site.Routes)
+	for name, o := range site.Objects {
+		s.Put(name, Object{Body: []byte(o.Content), ContentType: o.ContentType, CacheControl: o.CacheControl})
+	}
+	for prefix, dir := range releases {
+		if err := s.UploadRelease(m, prefix, dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// infoHost is the index page's host, from the rendered routes (the page-index path matcher).
+func (s siteOutput) infoHost() string {
+	for h, r := range s.Routes {
+		if r.Matcher == "page-index" {
+			return h
+		}
+	}
+	return ""
+}
