@@ -37,3 +37,13 @@ output "index_urls" {
   description = "The index pages: public and dev."
   value       = module.site.index_urls
 }
+
+output "url_map_id" {
+  description = "The https URL map (a release switch updates it in place)."
+  value       = google_compute_url_map.https.id
+}
+
+output "release_objects" {
+  description = "Every uploaded release file: object name => md5 of what was uploaded."
+  value       = { for k, o in google_storage_bucket_object.release : k => o.source_md5hash }
+}
