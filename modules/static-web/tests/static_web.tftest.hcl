@@ -130,6 +130,25 @@ run "first_release" {
   }
 }
 
+# The switch's plan, printed by terraform test -verbose: the URL map and the generated pages (which name
+# the releases in use) are updated in place; nothing is created or destroyed.
+run "plan_switch_release" {
+  command = plan
+
+  variables {
+    frontends = {
+      explorer     = { app = "explorer", release = "v1.1.0", host = "explore.example.org" }
+      dash         = { app = "dash", release = "v1.0.0", host = "dash.example.org" }
+      explorer-dev = { app = "explorer", release = "v1.0.0", host = "explore-dev.example.org", document = "dev" }
+    }
+  }
+
+  assert {
+    condition     = one([for m in google_compute_url_map.https.path_matcher : m if m.name == "fe-explorer"]).route_rules[1].route_action[0].url_rewrite[0].path_prefix_rewrite == "/explorer/v1.1.0/index.html"
+    error_message = "The plan routes explore.example.org/ to v1.1.0."
+  }
+}
+
 # The switch: one variable. The URL map is updated in place and only the explorer hosts' rewrites move.
 run "switch_release" {
   command = apply
