@@ -96,6 +96,18 @@ resource "google_storage_bucket_object" "generated" {
   cache_control = each.value.cache_control
 }
 
+# Active releases published outside Terraform (scripts/publish-frontend.sh): the plan reads their
+# index.html, so routing to a release that is not in the bucket fails before anything changes. The
+# publisher writes index.html last, so its presence means the whole release is there.
+data "google_storage_bucket_object" "published_index" {
+  for_each = { for k, r in local.active_releases : k => r if !contains(keys(var.release_dirs), r) }
+
+  # The name, not the resource: read at plan time (on the very first apply, publish into the bucket
+  # after creating it with -target=google_storage_bucket.web, or let release_dirs upload the releases).
+  bucket = var.bucket_name
+  name   = "${each.value}/index.html"
+}
+
 # --- https load balancer with Cloud CDN --------------------------------------------------------
 
 resource "google_compute_global_address" "web" {
@@ -185,8 +197,8 @@ resource "google_compute_url_map" "https" {
 
   lifecycle {
     precondition {
-      condition     = !var.require_uploaded_releases || alltrue([for k, r in local.active_releases : contains(keys(var.release_dirs), r)])
-      error_message = "Every active frontend release must be uploaded by this module (release_dirs): active ${jsonencode(values(local.active_releases))}, uploaded ${jsonencode(keys(var.release_dirs))}. Add the release's directory, or set require_uploaded_releases = false if it is uploaded by other means."
+      condition     = alltrue([for rel, dir in var.release_dirs : fileexists("${dir}/index.html") && fileexists("${dir}/release.json")])
+      error_message = "Every directory in release_dirs must hold a built release (index.html and release.json, as scripts/build-frontend.sh writes them); missing in: ${jsonencode([for rel, dir in var.release_dirs : "${rel} = ${dir}" if !(fileexists("${dir}/index.html") && fileexists("${dir}/release.json"))])}."
     }
   }
 }

@@ -73,10 +73,12 @@ variable "frontends" {
 
 variable "release_dirs" {
   description = <<-EOT
-    The built releases this module uploads: "<frontend key>/<release>" => local directory, as written by
+    Releases this module uploads itself: "<frontend key>/<release>" => local directory, as written by
     scripts/build-frontend.sh (its release.json must name the same frontend and release). Keep every
-    release you may roll back to; removing one deletes its objects. An uploaded file is never
-    overwritten: a rebuilt release with other bytes is ignored (build it under a new release name).
+    release you may roll back to listed (and its directory present): removing one deletes its objects.
+    An uploaded file is never overwritten: a rebuilt release with other bytes is ignored (build it under
+    a new release name). Active releases not listed here must already be in the bucket (published by
+    scripts/publish-frontend.sh): the plan reads their index.html and fails if it is missing.
   EOT
   type        = map(string)
   default     = {}
@@ -86,13 +88,6 @@ variable "release_dirs" {
     condition     = alltrue([for k in keys(var.release_dirs) : can(regex("^[a-z][a-z0-9-]{0,30}/[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$", k)) && !strcontains(k, "..")])
     error_message = "release_dirs keys must be \"<frontend key>/<release>\", such as explorer/v2.1.0; given: ${jsonencode(keys(var.release_dirs))}."
   }
-}
-
-variable "require_uploaded_releases" {
-  description = "Refuse at plan time to route a frontend to a release that is not in release_dirs. Turn off only when releases are uploaded by other means (the prefix must then exist before the switch)."
-  type        = bool
-  default     = true
-  nullable    = false
 }
 
 variable "info_host" {
@@ -109,7 +104,7 @@ variable "aliases" {
 }
 
 variable "version_aliases" {
-  description = "Give every devnet whose node_release is vX.Y.Z+N the host X-Y-Z-N.<info_host>."
+  description = "Give every devnet whose release_tag (default: node_release) is vX.Y.Z+N the host X-Y-Z-N.<info_host>."
   type        = bool
   default     = true
   nullable    = false

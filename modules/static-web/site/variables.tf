@@ -13,7 +13,9 @@ variable "networks" {
     The live networks, in the order the frontends list them (the first public one is the default of the
     bare frontend hosts). Pass spacemesh_network objects (extra attributes are dropped), merged with
     dev = true for devnets and with the frontend API URLs the network module publishes (dash_api_url is
-    the explorer's per-network selection key, explorer-frontend src/store/index.jsx).
+    the explorer's per-network selection key, explorer-frontend src/store/index.jsx; the dashboard
+    backend's is a wss:// URL). release_tag: the release the network was deployed for, when
+    node_release is not that tag (e.g. an image reference); devnet version hosts are named after it.
   EOT
   type = list(object({
     name                    = string
@@ -38,6 +40,7 @@ variable "networks" {
     dash_api_url            = optional(string)
     explorer_api_url        = optional(string)
     dev                     = optional(bool, false)
+    release_tag             = optional(string)
   }))
   nullable = false
 
@@ -53,9 +56,9 @@ variable "networks" {
 
   validation {
     condition = alltrue(flatten([for n in var.networks : [
-      for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.dash_api_url, n.explorer_api_url]) : startswith(u, "https://")
-    ]]))
-    error_message = "Every URL of every network must be https (the spec forbids plain http); not https: ${jsonencode(flatten([for n in var.networks : [for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.dash_api_url, n.explorer_api_url]) : "${n.net_id}: ${u}" if !startswith(u, "https://")]]))}."
+      for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.explorer_api_url]) : startswith(u, "https://")
+    ]]) && alltrue([for n in var.networks : n.dash_api_url == null || startswith(coalesce(n.dash_api_url, "-"), "https://") || startswith(coalesce(n.dash_api_url, "-"), "wss://")]))
+    error_message = "Every URL of every network must be https (the spec forbids plain http; dash_api_url may be wss); given: ${jsonencode(flatten([for n in var.networks : [for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.dash_api_url, n.explorer_api_url]) : "${n.net_id}: ${u}" if !startswith(u, "https://") && !startswith(u, "wss://")]]))}."
   }
 }
 
@@ -131,7 +134,7 @@ variable "aliases" {
 }
 
 variable "version_aliases" {
-  description = "Give every devnet whose node_release is a tag vX.Y.Z+N a host named after it: X-Y-Z-N.<info_host> (a + and dots are not valid in one DNS label, and underscores are refused by browsers' and certificate authorities' host name rules, so the parts are joined with hyphens)."
+  description = "Give every devnet whose release_tag (default: node_release) is a tag vX.Y.Z+N a host named after it: X-Y-Z-N.<info_host> (a + and dots are not valid in one DNS label, and underscores are refused by browsers' and certificate authorities' host name rules, so the parts are joined with hyphens)."
   type        = bool
   default     = true
   nullable    = false

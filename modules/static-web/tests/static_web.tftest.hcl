@@ -237,12 +237,31 @@ run "devnet_release_host_and_moving_alias" {
   }
 }
 
-run "refuses_a_release_not_uploaded" {
+run "published_release_is_checked_in_the_bucket" {
   command = plan
 
   variables {
     frontends = {
-      explorer = { app = "explorer", release = "v9.9.9", host = "explore.example.org" }
+      explorer = { app = "explorer", release = "v2.0.0", host = "explore.example.org" }
+    }
+  }
+
+  assert {
+    condition     = keys(data.google_storage_bucket_object.published_index) == ["explorer"] && data.google_storage_bucket_object.published_index["explorer"].name == "explorer/v2.0.0/index.html" && data.google_storage_bucket_object.published_index["explorer"].bucket == "sm-web-test"
+    error_message = "An active release that this module does not upload is looked up in the bucket at plan time (a missing index.html fails the plan)."
+  }
+}
+
+run "refuses_a_missing_release_dir" {
+  command = plan
+
+  variables {
+    release_dirs = {
+      "explorer/v1.0.0" = "tests/releases/explorer/v1.0.0"
+      "explorer/v1.1.0" = "tests/no-such-build"
+    }
+    frontends = {
+      explorer = { app = "explorer", release = "v1.1.0", host = "explore.example.org" }
     }
   }
 
