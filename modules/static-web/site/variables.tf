@@ -57,7 +57,7 @@ variable "networks" {
   validation {
     condition = alltrue(flatten([for n in var.networks : [
       for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.explorer_api_url]) : startswith(u, "https://")
-    ]]) && alltrue([for n in var.networks : n.dash_api_url == null || startswith(coalesce(n.dash_api_url, "-"), "https://") || startswith(coalesce(n.dash_api_url, "-"), "wss://")]))
+    ]])) && alltrue([for n in var.networks : n.dash_api_url == null || startswith(coalesce(n.dash_api_url, "-"), "https://") || startswith(coalesce(n.dash_api_url, "-"), "wss://")])
     error_message = "Every URL of every network must be https (the spec forbids plain http; dash_api_url may be wss); given: ${jsonencode(flatten([for n in var.networks : [for u in compact([n.config_url, n.smapp_base_download_url, n.node_base_download_url, n.api_json_url, n.api_grpc_url, n.explorer_url, n.dash_url, n.stats_api_url, n.dash_api_url, n.explorer_api_url]) : "${n.net_id}: ${u}" if !startswith(u, "https://") && !startswith(u, "wss://")]]))}."
   }
 }
