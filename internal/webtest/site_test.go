@@ -95,40 +95,58 @@ output "site" { value = module.site }
 // runs offline) on testdata/site.tfvars.json plus the given -var overrides, and returns its outputs.
 func renderSite(t testing.TB, vars ...string) siteOutput {
 	t.Helper()
+	out, err := tryRenderSite(t, vars...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// tryRenderSite is renderSite returning terraform's failure (with its output) instead of failing.
+func tryRenderSite(t testing.TB, vars ...string) (siteOutput, error) {
+	t.Helper()
 	tf := terraformBinary(t)
 	dir := t.TempDir()
 	src := filepath.Join(repoRoot(t), "modules", "static-web", "site")
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), fmt.Appendf(nil, rootConfig, src), 0o644); err != nil {
-		t.Fatal(err)
+		return siteOutput{}, err
 	}
 	varFile, err := filepath.Abs(filepath.Join("testdata", "site.tfvars.json"))
 	if err != nil {
-		t.Fatal(err)
+		return siteOutput{}, err
 	}
-	run := func(args ...string) []byte {
+	run := func(args ...string) ([]byte, error) {
 		cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
 		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "none.tfrc"))
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {
-			t.Fatalf("terraform %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+			return nil, fmt.Errorf("terraform %v: %w\n%s%s", args, err, stdout.String(), stderr.String())
 		}
-		return stdout.Bytes()
+		return stdout.Bytes(), nil
 	}
 	if err := os.WriteFile(filepath.Join(dir, "none.tfrc"), nil, 0o644); err != nil {
-		t.Fatal(err)
+		return siteOutput{}, err
 	}
-	run("init", "-input=false", "-no-color")
+	if _, err := run("init", "-input=false", "-no-color"); err != nil {
+		return siteOutput{}, err
+	}
 	args := []string{"apply", "-input=false", "-no-color", "-auto-approve", "-var-file=" + varFile}
 	for _, v := range vars {
 		args = append(args, "-var="+v)
 	}
-	run(args...)
-	var out siteOutput
-	if err := json.Unmarshal(run("output", "-no-color", "-json", "site"), &out); err != nil {
-		t.Fatalf("terraform output: %v", err)
+	if _, err := run(args...); err != nil {
+		return siteOutput{}, err
 	}
-	return out
+	b, err := run("output", "-no-color", "-json", "site")
+	if err != nil {
+		return siteOutput{}, err
+	}
+	var out siteOutput
+	if err := json.Unmarshal(b, &out); err != nil {
+		return siteOutput{}, fmt.Errorf("terraform output: %w", err)
+	}
+	return out, nil
 }
 
 // newSiteServer serves the rendered site: its routes, its generated objects, and the release dirs.

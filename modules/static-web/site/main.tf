@@ -7,10 +7,11 @@ locals {
   by_id           = { for n in var.networks : tostring(n.net_id) => n }
 
   # Devnet tags vX.Y.Z+N get the host X-Y-Z-N.<info_host>: one DNS label, valid for browsers and certificates.
-  version_aliases = var.version_aliases ? {
-    for n in local.dev_networks : join("-", regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", coalesce(n.release_tag, n.node_release))) => tostring(n.net_id)
+  version_alias_groups = var.version_aliases ? {
+    for n in local.dev_networks : join("-", regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", coalesce(n.release_tag, n.node_release))) => tostring(n.net_id)...
     if can(regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", coalesce(n.release_tag, n.node_release)))
   } : {}
+  version_aliases  = { for a, ids in local.version_alias_groups : a => ids[0] }
   version_alias_of = { for a, id in local.version_aliases : id => a }
   moving_aliases   = { for a, id in var.aliases : a => tostring(id) }
 

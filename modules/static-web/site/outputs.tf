@@ -8,6 +8,11 @@ output "routes" {
   }
 
   precondition {
+    condition     = alltrue([for a, ids in local.version_alias_groups : length(ids) == 1])
+    error_message = "Two devnets were deployed for the same release tag, so their version hosts collide: ${jsonencode({ for a, ids in local.version_alias_groups : "${a}.${local.info_host}" => ids if length(ids) > 1 })}."
+  }
+
+  precondition {
     condition     = alltrue([for a, id in local.moving_aliases : contains(keys(local.page_of), id)])
     error_message = "aliases must name net ids that are in networks; given ${jsonencode(var.aliases)}, networks: ${jsonencode(keys(local.page_of))}."
   }
