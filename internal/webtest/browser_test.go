@@ -262,3 +262,50 @@ func TestBrowser(t *testing.T) {
 		check("explore.example.org", "/blocks/7", "118", "1024", []string{"118", "119"})
 	})
 }
+
+// scripts/build-frontend.sh on the fixture project: the variables baked in, release.json, the refusals.
+func TestBuildFrontendScript(t *testing.T) {
+	out := t.TempDir()
+	dir := buildRelease(t, out, "dash-dev", "v1.4.0+2", 1024)
+	b, err := os.ReadFile(filepath.Join(dir, "release.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"frontend": "dash-dev"`, `"release": "v1.4.0+2"`, `"REACT_APP_DISCOVERY_SERVICE_URL": "/networks.json"`, `"REACT_APP_LABELS_PER_UNIT": "1024"`, `"source_commit": null`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("release.json lacks %s: %s", want, b)
+		}
+	}
+	bundles, _ := filepath.Glob(filepath.Join(dir, "static", "js", "main.*.js"))
+	if len(bundles) != 1 {
+		t.Fatalf("bundles: %v", bundles)
+	}
+	js, err := os.ReadFile(bundles[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"REACT_APP_DISCOVERY_SERVICE_URL":"/networks.json"`) {
+		t.Error("the discovery URL is not baked into the bundle")
+	}
+
+	script := filepath.Join(repoRoot(t), "scripts", "build-frontend.sh")
+	fixture := filepath.Join(repoRoot(t), "scripts", "testdata", "frontend-fixture")
+	refusals := []struct {
+		want string
+		args []string
+	}{
+		{"exists: a release is never rebuilt in place", []string{"--src", fixture, "--frontend", "dash-dev", "--release", "v1.4.0+2", "--out", out}},
+		{"--release must be a tag", []string{"--src", fixture, "--frontend", "dash", "--release", "../x", "--out", out}},
+		{"--frontend must be", []string{"--src", fixture, "--frontend", "Dash", "--release", "v1", "--out", out}},
+		{"--discovery-url must be", []string{"--src", fixture, "--frontend", "dash", "--release", "v1", "--out", out, "--discovery-url", "http://discover.example.org/networks.json"}},
+		{"has no package.json", []string{"--src", out, "--frontend", "dash", "--release", "v1", "--out", out}},
+		{"--env takes REACT_APP_NAME=value", []string{"--src", fixture, "--frontend", "dash", "--release", "v1", "--out", out, "--env", "PATH=/tmp"}},
+	}
+	for _, r := range refusals {
+		cmd := exec.Command(script, r.args...)
+		got, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(got), r.want) {
+			t.Errorf("%v: %v: %s; want a refusal saying %q", r.args, err, got, r.want)
+		}
+	}
+}

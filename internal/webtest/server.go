@@ -5,18 +5,16 @@
 package webtest
 
 import (
-	"encoding/json"
-	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/webrelease"
 )
 
 // Rule is one route rule of a host's path matcher (modules/static-web/site, local.routes).
@@ -40,65 +38,6 @@ type Object struct {
 	Body         []byte
 	ContentType  string
 	CacheControl string
-}
-
-// Mapping is modules/static-web/content-types.json: how uploaded files get their headers.
-type Mapping struct {
-	DefaultContentType string            `json:"default_content_type"`
-	ContentTypes       map[string]string `json:"content_types"`
-	CacheControl       map[string]string `json:"cache_control"`
-	EntryFiles         []string          `json:"entry_files"`
-	HashedPattern      string            `json:"hashed_pattern"`
-	hashed             *regexp.Regexp
-}
-
-// LoadMapping reads the module's content-types.json.
-func LoadMapping(file string) (*Mapping, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	var m Mapping
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if m.hashed, err = regexp.Compile(m.HashedPattern); err != nil {
-		return nil, fmt.Errorf("%s: hashed_pattern: %w", file, err)
-	}
-	for _, k := range []string{"entry", "hashed", "other"} {
-		if m.CacheControl[k] == "" {
-			return nil, fmt.Errorf("%s: cache_control.%s is missing", file, k)
-		}
-	}
-	return &m, nil
-}
-
-// Headers returns the Content-Type and Cache-Control the module uploads a release file with
-// (the same rules as google_storage_bucket_object.release in modules/static-web/main.tf).
-func (m *Mapping) Headers(name string) (contentType, cacheControl string) {
-	base := path.Base(name)
-	ext := strings.ToLower(base[strings.LastIndex(base, ".")+1:])
-	contentType = m.DefaultContentType
-	if ct, ok := m.ContentTypes[ext]; ok {
-		contentType = ct
-	}
-	kind := "other"
-	switch {
-	case contains(m.EntryFiles, base):
-		kind = "entry"
-	case m.hashed.MatchString(base):
-		kind = "hashed"
-	}
-	return contentType, m.CacheControl[kind]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Server is an in-memory bucket behind the load balancer's routing.
@@ -128,7 +67,7 @@ func (s *Server) Put(name string, o Object) {
 }
 
 // UploadRelease stores every file of dir under prefix/ with the mapping's headers, as the module does.
-func (s *Server) UploadRelease(m *Mapping, prefix, dir string) error {
+func (s *Server) UploadRelease(m *webrelease.Mapping, prefix, dir string) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

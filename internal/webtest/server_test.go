@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/webrelease"
 )
 
 // fakeRelease writes a minimal build like react-scripts': index.html, a hashed bundle, a manifest.
@@ -225,7 +227,7 @@ func TestReleaseSwitchChangesOnlyTheRoute(t *testing.T) {
 }
 
 func TestMappingHeaders(t *testing.T) {
-	m, err := LoadMapping(filepath.Join(repoRoot(t), "modules", "static-web", "content-types.json"))
+	m, err := webrelease.LoadMapping(filepath.Join(repoRoot(t), "modules", "static-web", "content-types.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

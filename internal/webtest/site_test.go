@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/webrelease"
 )
 
 // repoRoot is the repository's top directory (this file is internal/webtest/site_test.go).
@@ -152,7 +154,7 @@ func tryRenderSite(t testing.TB, vars ...string) (siteOutput, error) {
 // newSiteServer serves the rendered site: its routes, its generated objects, and the release dirs.
 func newSiteServer(t testing.TB, site siteOutput, releases map[string]string) *Server {
 	t.Helper()
-	m, err := LoadMapping(filepath.Join(repoRoot(t), "modules", "static-web", "content-types.json"))
+	m, err := webrelease.LoadMapping(filepath.Join(repoRoot(t), "modules", "static-web", "content-types.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
