@@ -38,7 +38,7 @@ func build(t *testing.T, frontend, release string, files map[string]string) stri
 	return dir
 }
 
-func setup(t *testing.T) (*storetest.FakeGCS, context.Context, func(frontend, release, dir string) (Report, error)) {
+func setup(t *testing.T) (*storetest.FakeGCS, func(frontend, release, dir string) (Report, error)) {
 	t.Helper()
 	fake := storetest.StartFakeGCS(t, bucket)
 	ctx := context.Background()
@@ -48,13 +48,13 @@ func setup(t *testing.T) (*storetest.FakeGCS, context.Context, func(frontend, re
 	}
 	t.Cleanup(func() { _ = client.Close() })
 	m := mapping(t)
-	return fake, ctx, func(frontend, release, dir string) (Report, error) {
+	return fake, func(frontend, release, dir string) (Report, error) {
 		return Publish(ctx, client.Bucket(bucket), m, frontend, release, dir)
 	}
 }
 
 func TestPublishWritesHeadersAndIndexLast(t *testing.T) {
-	fake, _, publish := setup(t)
+	fake, publish := setup(t)
 	dir := build(t, "explorer", "v2.1.0", map[string]string{
 		"index.html":                 "<!doctype html>v2.1.0",
 		"static/js/main.1a2b3c4d.js": "console.log(1)",
@@ -90,7 +90,7 @@ func TestPublishWritesHeadersAndIndexLast(t *testing.T) {
 }
 
 func TestPublishNeverOverwrites(t *testing.T) {
-	fake, _, publish := setup(t)
+	fake, publish := setup(t)
 	first := build(t, "explorer", "v2.1.0", map[string]string{"index.html": "first", "static/js/main.1a2b3c4d.js": "a"})
 	if _, err := publish("explorer", "v2.1.0", first); err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestPublishNeverOverwrites(t *testing.T) {
 }
 
 func TestPublishLeavesNoIndexWhenAFileFails(t *testing.T) {
-	fake, _, publish := setup(t)
+	fake, publish := setup(t)
 	dir := build(t, "dash", "v1.4.0", map[string]string{"index.html": "x", "static/js/main.1a2b3c4d.js": "a"})
 	// A file that cannot be read fails the upload before index.html.
 	if err := os.Symlink(filepath.Join(dir, "no-such-file"), filepath.Join(dir, "static", "js", "broken.0f0f0f0f.js")); err != nil {
@@ -121,7 +121,7 @@ func TestPublishLeavesNoIndexWhenAFileFails(t *testing.T) {
 }
 
 func TestPublishRefusesMislabelledBuilds(t *testing.T) {
-	_, _, publish := setup(t)
+	_, publish := setup(t)
 	cases := []struct {
 		frontend, release, want string
 		dir                     string

@@ -10,6 +10,7 @@ package webtest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net"
@@ -308,4 +309,40 @@ func TestBuildFrontendScript(t *testing.T) {
 			t.Errorf("%v: %v: %s; want a refusal saying %q", r.args, err, got, r.want)
 		}
 	}
+}
+
+// siteInputs is testdata/site.tfvars.json, the values every page must show.
+type siteInputs struct {
+	Domain    string `json:"domain"`
+	Networks  []map[string]any
+	Frontends map[string]struct {
+		App      string `json:"app"`
+		Release  string `json:"release"`
+		Host     string `json:"host"`
+		Document string `json:"document"`
+	} `json:"frontends"`
+	Aliases map[string]int `json:"aliases"`
+}
+
+func loadInputs(t testing.TB) siteInputs {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "site.tfvars.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in siteInputs
+	if err := json.Unmarshal(b, &in); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// infoHost is the index page's host, from the rendered routes (the page-index path matcher).
+func (s siteOutput) infoHost() string {
+	for h, r := range s.Routes {
+		if r.Matcher == "page-index" {
+			return h
+		}
+	}
+	return ""
 }

@@ -49,32 +49,6 @@ type siteOutput struct {
 	AliasURLs map[string]int    `json:"alias_urls"`
 }
 
-// siteInputs is testdata/site.tfvars.json, the values every page must show.
-type siteInputs struct {
-	Domain    string `json:"domain"`
-	Networks  []map[string]any
-	Frontends map[string]struct {
-		App      string `json:"app"`
-		Release  string `json:"release"`
-		Host     string `json:"host"`
-		Document string `json:"document"`
-	} `json:"frontends"`
-	Aliases map[string]int `json:"aliases"`
-}
-
-func loadInputs(t testing.TB) siteInputs {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "site.tfvars.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var in siteInputs
-	if err := json.Unmarshal(b, &in); err != nil {
-		t.Fatal(err)
-	}
-	return in
-}
-
 const rootConfig = `
 variable "domain" { type = string }
 variable "networks" { type = any }
@@ -169,14 +143,4 @@ func newSiteServer(t testing.TB, site siteOutput, releases map[string]string) *S
 		}
 	}
 	return s
-}
-
-// infoHost is the index page's host, from the rendered routes (the page-index path matcher).
-func (s siteOutput) infoHost() string {
-	for h, r := range s.Routes {
-		if r.Matcher == "page-index" {
-			return h
-		}
-	}
-	return ""
 }
