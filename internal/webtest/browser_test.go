@@ -311,7 +311,7 @@ func TestBuildFrontendScript(t *testing.T) {
 	}
 }
 
-// siteInputs is testdata/site.tfvars.json, the values every page must show.
+// siteInputs is modules/static-web/tests/site.tfvars.json, the values every page must show.
 type siteInputs struct {
 	Domain    string `json:"domain"`
 	Networks  []map[string]any
@@ -326,7 +326,7 @@ type siteInputs struct {
 
 func loadInputs(t testing.TB) siteInputs {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "site.tfvars.json"))
+	b, err := os.ReadFile(siteFixture(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,11 @@ type siteOutput struct {
 	AliasURLs map[string]int    `json:"alias_urls"`
 }
 
+// siteFixture is the site the module tests describe too: the same networks, frontends and aliases.
+func siteFixture(t testing.TB) string {
+	return filepath.Join(repoRoot(t), "modules", "static-web", "tests", "site.tfvars.json")
+}
+
 const rootConfig = `
 variable "domain" { type = string }
 variable "networks" { type = any }
@@ -68,7 +73,7 @@ output "site" { value = module.site }
 `
 
 // renderSite evaluates modules/static-web/site with the real terraform (it has no providers, so this
-// runs offline) on testdata/site.tfvars.json plus the given -var overrides, and returns its outputs.
+// runs offline) on the module tests' fixture (modules/static-web/tests/site.tfvars.json) plus the given -var overrides, and returns its outputs.
 func renderSite(t testing.TB, vars ...string) siteOutput {
 	t.Helper()
 	out, err := tryRenderSite(t, vars...)
@@ -87,10 +92,7 @@ func tryRenderSite(t testing.TB, vars ...string) (siteOutput, error) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), fmt.Appendf(nil, rootConfig, src), 0o644); err != nil {
 		return siteOutput{}, err
 	}
-	varFile, err := filepath.Abs(filepath.Join("testdata", "site.tfvars.json"))
-	if err != nil {
-		return siteOutput{}, err
-	}
+	varFile := siteFixture(t)
 	run := func(args ...string) ([]byte, error) {
 		cmd := exec.Command(tf, append([]string{"-chdir=" + dir}, args...)...)
 		cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "none.tfrc"))

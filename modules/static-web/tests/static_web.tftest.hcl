@@ -1,5 +1,5 @@
 # modules/static-web with the clouds mocked. The networks are the browser test's fixture
-# (internal/webtest/testdata/site.tfvars.json), so both tests describe the same site.
+# (tests/site.tfvars.json), so both tests describe the same site.
 
 mock_provider "google" {
   mock_resource "google_compute_global_address" {
@@ -25,7 +25,7 @@ variables {
   domain             = "example.org"
   cloudflare_zone_id = "0123456789abcdef0123456789abcdef"
   bucket_name        = "sm-web-test"
-  networks           = jsondecode(file("../../internal/webtest/testdata/site.tfvars.json")).networks
+  networks           = jsondecode(file("tests/site.tfvars.json")).networks
   aliases            = { test = 118 }
   frontends = {
     explorer     = { app = "explorer", release = "v1.0.0", host = "explore.example.org" }
