@@ -45,6 +45,8 @@ type Server struct {
 	mu      sync.RWMutex
 	routes  map[string]Route
 	objects map[string]Object
+	// DefaultHost is where the URL map's default redirect sends hosts it does not serve (the index).
+	DefaultHost string
 }
 
 // NewServer returns a server with no routes and no objects.
@@ -133,6 +135,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
+	}
+	s.mu.RLock()
+	_, served := s.routes[strings.ToLower(host)]
+	s.mu.RUnlock()
+	if !served && s.DefaultHost != "" {
+		// default_url_redirect: https, the index host, path /, query stripped, 302.
+		http.Redirect(w, r, "https://"+s.DefaultHost+"/", http.StatusFound)
+		return
 	}
 	name, status, ok := s.Resolve(strings.ToLower(host), r.URL.Path)
 	if !ok {

@@ -37,6 +37,7 @@ func fakeRelease(t *testing.T, marker string) string {
 }
 
 type response struct {
+	location     string
 	status       int
 	body         string
 	contentType  string
@@ -50,7 +51,9 @@ func get(t *testing.T, srv *httptest.Server, host, path string) response {
 		t.Fatal(err)
 	}
 	req.Host = host
-	resp, err := srv.Client().Do(req)
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +62,7 @@ func get(t *testing.T, srv *httptest.Server, host, path string) response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{resp.StatusCode, string(b), resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control")}
+	return response{resp.Header.Get("Location"), resp.StatusCode, string(b), resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control")}
 }
 
 func netIDs(t *testing.T, body string) []int {
@@ -114,9 +117,9 @@ func TestRoutingOfTheRenderedSite(t *testing.T) {
 		{"dev.net.example.org", "/", 200, "Devnet 401", "text/html; charset=utf-8", noCache},
 		// A missing hashed asset is a real 404, never index.html.
 		{"explore.example.org", "/static/js/main.ffffffff.js", 404, "", "", ""},
-		// Devnets are not on the public frontends' hosts, and unknown hosts are not served.
-		{"401.explore.example.org", "/", 404, "", "", ""},
-		{"other.example.org", "/", 404, "", "", ""},
+		// Devnets are not on the public frontends' hosts, and hosts not served go to the index.
+		{"401.explore.example.org", "/", 302, "", "", ""},
+		{"other.example.org", "/some/path?x=1", 302, "", "", ""},
 		{"118.net.example.org", "/nothing-here", 404, "", "", ""},
 	}
 	for _, c := range cases {
@@ -124,6 +127,9 @@ func TestRoutingOfTheRenderedSite(t *testing.T) {
 		if r.status != c.status {
 			t.Errorf("%s%s: status %d, want %d", c.host, c.path, r.status, c.status)
 			continue
+		}
+		if c.status == 302 && r.location != "https://net.example.org/" {
+			t.Errorf("%s%s: redirected to %q, want the index https://net.example.org/", c.host, c.path, r.location)
 		}
 		if c.status != 200 {
 			continue

@@ -45,6 +45,7 @@ type siteOutput struct {
 		CacheControl string `json:"cache_control"`
 	} `json:"objects"`
 	Hosts     []string          `json:"hosts"`
+	InfoHost  string            `json:"info_host"`
 	InfoURLs  map[string]string `json:"info_urls"`
 	AliasURLs map[string]int    `json:"alias_urls"`
 }
@@ -135,6 +136,7 @@ func newSiteServer(t testing.TB, site siteOutput, releases map[string]string) *S
 		t.Fatal(err)
 	}
 	s := NewServer()
+	s.DefaultHost = site.InfoHost
 	s.SetRoutes(site.Routes)
 	for name, o := range site.Objects {
 		s.Put(name, Object{Body: []byte(o.Content), ContentType: o.ContentType, CacheControl: o.CacheControl})

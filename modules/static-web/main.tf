@@ -143,8 +143,17 @@ resource "google_compute_backend_bucket" "web" {
 resource "google_compute_url_map" "https" {
   project         = var.project_id
   name            = "${var.name_prefix}-https"
-  description     = "Explorer and dashboard releases, per-network hosts and info pages"
-  default_service = google_compute_backend_bucket.web.id
+  description = "Explorer and dashboard releases, per-network hosts and info pages"
+
+  # A name this map does not serve (or the bare address) goes to the index of the networks, rather
+  # than to raw bucket paths.
+  default_url_redirect {
+    host_redirect          = module.site.info_host
+    path_redirect          = "/"
+    https_redirect         = true
+    strip_query            = true
+    redirect_response_code = "FOUND"
+  }
 
   dynamic "host_rule" {
     for_each = local.routes

@@ -97,6 +97,11 @@ run "first_release" {
   }
 
   assert {
+    condition     = google_compute_url_map.https.default_url_redirect[0].host_redirect == "net.example.org" && google_compute_url_map.https.default_url_redirect[0].https_redirect
+    error_message = "A host the map does not serve is sent to the index of the networks."
+  }
+
+  assert {
     condition     = one([for m in google_compute_url_map.https.path_matcher : m if m.name == "page-test"]).route_rules[0].route_action[0].url_rewrite[0].path_prefix_rewrite == "/info/118/index.html"
     error_message = "test.net.example.org shows network 118's info page."
   }
