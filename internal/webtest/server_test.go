@@ -267,7 +267,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // Bad input is refused at plan time, naming what is wrong.
 func TestSiteRefusesBadInput(t *testing.T) {
 	net := func(id int, extra string) string {
-		return fmt.Sprintf(`{name="n%[1]d",net_id=%[1]d,genesis_time="2026-01-01T00:00:00Z",genesis_id="aa",config_url="https://c.example.org/%[1]d.json",config_sha256="ff",node_release="v1.0.0",min_node_release="1.0.0",latest_node_release="1.0.0",min_smapp_release="1.0.0",latest_smapp_release="1.0.0",smapp_base_download_url="https://s.example.org",node_base_download_url="https://d.example.org",api_json_url="https://%[1]d.api.example.org",api_grpc_url="https://%[1]d.api.example.org",explorer_url="https://%[1]d.explore.example.org/",dash_url="https://%[1]d.dash.example.org/"%[2]s}`, id, extra)
+		return fmt.Sprintf(`{name="n%[1]d",net_id=%[1]d,genesis_time="2026-01-01T00:00:00Z",genesis_id="aa",config_url="https://c.example.org/%[1]d.json",config_sha256="ff",node_release="v1.0.0",min_node_release="1.0.0",latest_node_release="1.0.0",min_smapp_release="1.0.0",latest_smapp_release="1.0.0",smapp_base_download_url="https://s.example.org",node_base_download_url="https://d.example.org",api_json_url="https://%[1]d.api.example.org",api_grpc_url="https://%[1]d.api.example.org",explorer_url="https://%[1]d.explore.example.org/",dash_url="https://%[1]d.dash.example.org/",dash_api_url="wss://%[1]d.dash-api.example.org/ws"%[2]s}`, id, extra)
 	}
 	cases := []struct {
 		name, want string
@@ -279,6 +279,8 @@ func TestSiteRefusesBadInput(t *testing.T) {
 		{"two devnets, one tag", "Two devnets were deployed for the same release tag", []string{"networks=[" + net(1, `,dev=true,release_tag="v1.2.3+1"`) + "," + net(2, `,dev=true,release_tag="v1.2.3+1"`) + "]"}},
 		{"unknown app", `frontends[*].app must be "explorer" or "dash"`, []string{`frontends={explorer={app="wallet",release="v1",host="explore.example.org"}}`}},
 		{"release as a path", "frontends[*].release must be a release tag", []string{`frontends={explorer={app="explorer",release="../v1",host="explore.example.org"}}`}},
+		{"explorer without dashAPI", "needs its own dash_api_url", []string{"networks=[" + net(1, "") + "," + net(2, `,dash_api_url=null`) + "]"}},
+		{"explorer with a shared dashAPI", "needs its own dash_api_url", []string{"networks=[" + net(1, "") + "," + net(2, `,dash_api_url="wss://1.dash-api.example.org/ws"`) + "]"}},
 	}
 	for _, c := range cases {
 		_, err := tryRenderSite(t, c.vars...)

@@ -7,6 +7,16 @@ output "routes" {
     error_message = "Two of the hosts collide (a frontend host equal to an info host, or two devnets with the same vX.Y.Z+N node_release): ${jsonencode(concat(keys(local.frontend_hosts), keys(local.page_hosts)))}."
   }
 
+  # explorer-frontend keys its network list by dashAPI (src/store/index.jsx: networks.find(item.value ===
+  # data.value), value = network.dashAPI): without one, or with one shared, it cannot select a network.
+  precondition {
+    condition = alltrue([for k, f in var.frontends : f.app != "explorer" || (
+      alltrue([for n in local.networks_of[f.document] : n.dash_api_url != null]) &&
+      length(distinct([for n in local.networks_of[f.document] : n.dash_api_url])) == length(local.networks_of[f.document])
+    )])
+    error_message = "Every network an explorer build lists needs its own dash_api_url (explorer-frontend selects networks by dashAPI); given: ${jsonencode({ for n in var.networks : tostring(n.net_id) => n.dash_api_url })}."
+  }
+
   precondition {
     condition     = alltrue([for a, ids in local.version_alias_groups : length(ids) == 1])
     error_message = "Two devnets were deployed for the same release tag, so their version hosts collide: ${jsonencode({ for a, ids in local.version_alias_groups : "${a}.${local.info_host}" => ids if length(ids) > 1 })}."
