@@ -141,8 +141,8 @@ resource "google_compute_backend_bucket" "web" {
 }
 
 resource "google_compute_url_map" "https" {
-  project         = var.project_id
-  name            = "${var.name_prefix}-https"
+  project     = var.project_id
+  name        = "${var.name_prefix}-https"
   description = "Explorer and dashboard releases, per-network hosts and info pages"
 
   # A name this map does not serve (or the bare address) goes to the index of the networks, rather
