@@ -92,7 +92,7 @@ func (p publisher) run(ctx context.Context, out io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "version %s: SHA256SUMS and signature uploaded\n", rel.version)
+	_, _ = fmt.Fprintf(out, "version %s: SHA256SUMS and signature uploaded\n", rel.version)
 	for name, sum := range rel.zips {
 		osName, arch, err := platformOf(name, rel.version)
 		if err != nil {
@@ -107,7 +107,7 @@ func (p publisher) run(ctx context.Context, out io.Writer) error {
 		if err := p.upload(ctx, links["provider-binary-upload"], filepath.Join(p.dist, name)); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "version %s: %s_%s uploaded\n", rel.version, osName, arch)
+		_, _ = fmt.Fprintf(out, "version %s: %s_%s uploaded\n", rel.version, osName, arch)
 	}
 	return nil
 }
