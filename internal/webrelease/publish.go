@@ -1,0 +1,145 @@
+package webrelease
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5" //nolint:gosec // GCS reports MD5 of objects; it is compared, not trusted for security.
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+
+	"cloud.google.com/go/storage"
+	"google.golang.org/api/googleapi"
+)
+
+// Manifest is the release.json scripts/build-frontend.sh writes into a build.
+type Manifest struct {
+	Frontend string `json:"frontend"`
+	Release  string `json:"release"`
+}
+
+var (
+	frontendRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	releaseRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$`)
+)
+
+// Report says what a publish did.
+type Report struct {
+	Uploaded  []string // object names written
+	Unchanged []string // already published with the same bytes
+}
+
+// Publish uploads dir as <frontend>/<release>/ into bucket. It refuses a build whose release.json names
+// another release, never overwrites an object (create-only uploads; an object already there with the
+// same bytes is left as it is, with other bytes it is an error), and writes index.html last.
+func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, frontend, release, dir string) (Report, error) {
+	var rep Report
+	if !frontendRe.MatchString(frontend) {
+		return rep, fmt.Errorf("frontend must be a frontends key of modules/static-web (lower-case letters, digits, hyphens, e.g. explorer), got %q", frontend)
+	}
+	if !releaseRe.MatchString(release) || bytes.Contains([]byte(release), []byte("..")) {
+		return rep, fmt.Errorf("release must be a tag usable as a folder name (e.g. v2.1.0), got %q", release)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "release.json"))
+	if err != nil {
+		return rep, fmt.Errorf("%s is not a build of scripts/build-frontend.sh: %w", dir, err)
+	}
+	var man Manifest
+	if err := json.Unmarshal(b, &man); err != nil {
+		return rep, fmt.Errorf("%s/release.json: %w", dir, err)
+	}
+	if man.Frontend != frontend || man.Release != release {
+		return rep, fmt.Errorf("%s/release.json names %s/%s, not %s/%s: refusing to publish it under another name", dir, man.Frontend, man.Release, frontend, release)
+	}
+
+	var files []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	// Entry files (index.html) last: their presence in the bucket means the release is complete.
+	sort.SliceStable(files, func(i, j int) bool {
+		ei, ej := m.IsEntry(files[i]), m.IsEntry(files[j])
+		if ei != ej {
+			return !ei
+		}
+		return files[i] < files[j]
+	})
+	hasEntry := false
+	for _, f := range files {
+		hasEntry = hasEntry || (m.IsEntry(f) && filepath.Dir(filepath.FromSlash(f)) == ".")
+	}
+	if !hasEntry {
+		return rep, fmt.Errorf("%s has no index.html: not a frontend build", dir)
+	}
+
+	for _, f := range files {
+		name := frontend + "/" + release + "/" + f
+		body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+		if err != nil {
+			return rep, err
+		}
+		written, err := putIfAbsent(ctx, bucket, m, name, body)
+		if err != nil {
+			return rep, err
+		}
+		if written {
+			rep.Uploaded = append(rep.Uploaded, name)
+		} else {
+			rep.Unchanged = append(rep.Unchanged, name)
+		}
+	}
+	return rep, nil
+}
+
+// putIfAbsent writes the object only if it does not exist. An existing object with the same MD5 is left
+// as it is (a re-run of the same publish); with another MD5 it is an error.
+func putIfAbsent(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, name string, body []byte) (bool, error) {
+	obj := bucket.Object(name)
+	contentType, cacheControl := m.Headers(name)
+	sum := md5.Sum(body) //nolint:gosec // see the import
+	w := obj.If(storage.Conditions{DoesNotExist: true}).NewWriter(ctx)
+	w.ContentType = contentType
+	w.CacheControl = cacheControl
+	w.MD5 = sum[:]
+	w.ChunkSize = 0 // one request per object: the files are small
+	if _, err := w.Write(body); err != nil {
+		_ = w.Close()
+		return false, fmt.Errorf("uploading %s: %w", name, err)
+	}
+	err := w.Close()
+	if err == nil {
+		return true, nil
+	}
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) || gerr.Code != http.StatusPreconditionFailed {
+		return false, fmt.Errorf("uploading %s: %w", name, err)
+	}
+	attrs, aerr := obj.Attrs(ctx)
+	if aerr != nil {
+		return false, fmt.Errorf("%s exists but cannot be read: %w", name, aerr)
+	}
+	if !bytes.Equal(attrs.MD5, sum[:]) {
+		return false, fmt.Errorf("%s is already published with other bytes: a release is never overwritten; publish the new build under a new release name", name)
+	}
+	return false, nil
+}

@@ -1,0 +1,327 @@
+module "site" {
+  source = "./site"
+
+  domain          = var.domain
+  networks        = var.networks
+  frontends       = var.frontends
+  info_host       = var.info_host
+  aliases         = var.aliases
+  version_aliases = var.version_aliases
+  title           = var.title
+}
+
+locals {
+  routes = module.site.routes
+
+  # Content types and Cache-Control of uploaded files: one mapping, shared with the browser test's server.
+  mapping = jsondecode(file("${path.module}/content-types.json"))
+
+  release_files = merge([
+    for rel, dir in var.release_dirs : {
+      for f in fileset(dir, "**") : "${rel}/${f}" => {
+        release = rel
+        source  = "${dir}/${f}"
+        ext     = lower(element(split(".", basename(f)), length(split(".", basename(f))) - 1))
+        kind = (contains(local.mapping.entry_files, basename(f)) ? "entry" :
+        can(regex(local.mapping.hashed_pattern, basename(f))) ? "hashed" : "other")
+      }
+    }
+  ]...)
+
+  # A release folder must say what it is (scripts/build-frontend.sh writes release.json).
+  release_manifests = { for rel, dir in var.release_dirs : rel => try(jsondecode(file("${dir}/release.json")), null) }
+
+  active_releases = { for k, f in var.frontends : k => "${k}/${f.release}" }
+
+  # The two-level names (118.explore.<domain>, test.net.<domain>) are covered by wildcards of the base
+  # hosts; Certificate Manager issues them through DNS authorisation (one per base host).
+  base_hosts = toset(concat([for f in var.frontends : f.host], [module.site.info_host]))
+}
+
+# --- storage -----------------------------------------------------------------------------------
+
+resource "google_storage_bucket" "web" {
+  project  = var.project_id
+  name     = var.bucket_name
+  location = var.location
+
+  uniform_bucket_level_access = true
+  public_access_prevention    = "inherited"
+  force_destroy               = false
+
+  labels = merge(var.labels, { "app" = "spacemesh-static-web" })
+}
+
+# Public read of objects (get, never list: the load balancer answers a missing object with a 403 or 404,
+# both handled by the frontends' index fallback).
+resource "google_storage_bucket_iam_member" "public_read" {
+  bucket = google_storage_bucket.web.name
+  role   = "roles/storage.legacyObjectReader"
+  member = "allUsers"
+}
+
+# Frontend releases: each file under <frontend key>/<release>/, never overwritten (a rebuilt release
+# with different bytes is ignored: publish it under a new release name).
+resource "google_storage_bucket_object" "release" {
+  for_each = local.release_files
+
+  bucket         = google_storage_bucket.web.name
+  name           = each.key
+  source         = each.value.source
+  source_md5hash = filemd5(each.value.source)
+  content_type   = lookup(local.mapping.content_types, each.value.ext, local.mapping.default_content_type)
+  cache_control  = local.mapping.cache_control[each.value.kind]
+
+  lifecycle {
+    ignore_changes = [source, source_md5hash, detect_md5hash]
+
+    precondition {
+      condition = (
+        local.release_manifests[each.value.release] != null &&
+        try("${local.release_manifests[each.value.release].frontend}/${local.release_manifests[each.value.release].release}", "") == each.value.release
+      )
+      error_message = "release_dirs[\"${each.value.release}\"] = ${var.release_dirs[each.value.release]} must hold a release.json (scripts/build-frontend.sh writes it) naming frontend/release ${each.value.release}; found: ${jsonencode(local.release_manifests[each.value.release])}."
+    }
+  }
+}
+
+# Info pages, index pages and the frontends' per-host network lists: rewritten on every change, no-cache.
+resource "google_storage_bucket_object" "generated" {
+  for_each = module.site.objects
+
+  bucket        = google_storage_bucket.web.name
+  name          = each.key
+  content       = each.value.content
+  content_type  = each.value.content_type
+  cache_control = each.value.cache_control
+}
+
+# Active releases published outside Terraform (scripts/publish-frontend.sh): the plan reads their
+# index.html, so routing to a release that is not in the bucket fails before anything changes. The
+# publisher writes index.html last, so its presence means the whole release is there.
+data "google_storage_bucket_object" "published_index" {
+  for_each = { for k, r in local.active_releases : k => r if !contains(keys(var.release_dirs), r) }
+
+  # The name, not the resource: read at plan time (on the very first apply, publish into the bucket
+  # after creating it with -target=google_storage_bucket.web, or let release_dirs upload the releases).
+  bucket = var.bucket_name
+  name   = "${each.value}/index.html"
+}
+
+# --- https load balancer with Cloud CDN --------------------------------------------------------
+
+resource "google_compute_global_address" "web" {
+  project      = var.project_id
+  name         = "${var.name_prefix}-ip"
+  address_type = "EXTERNAL"
+  ip_version   = "IPV4"
+}
+
+resource "google_compute_backend_bucket" "web" {
+  project          = var.project_id
+  name             = "${var.name_prefix}-backend"
+  description      = "Frontend releases and info pages from gs://${var.bucket_name}"
+  bucket_name      = google_storage_bucket.web.name
+  enable_cdn       = true
+  compression_mode = "AUTOMATIC"
+
+  cdn_policy {
+    # Objects carry their own Cache-Control: index.html and the generated objects no-cache (revalidated on
+    # every request, so a release switch is seen at once), hashed assets a year and immutable.
+    cache_mode        = "USE_ORIGIN_HEADERS"
+    serve_while_stale = 0
+
+    negative_caching = true
+    negative_caching_policy {
+      code = 404
+      ttl  = 10
+    }
+    request_coalescing = true
+  }
+}
+
+resource "google_compute_url_map" "https" {
+  project     = var.project_id
+  name        = "${var.name_prefix}-https"
+  description = "Explorer and dashboard releases, per-network hosts and info pages"
+
+  # A name this map does not serve (or the bare address) goes to the index of the networks, rather
+  # than to raw bucket paths.
+  default_url_redirect {
+    host_redirect          = module.site.info_host
+    path_redirect          = "/"
+    https_redirect         = true
+    strip_query            = true
+    redirect_response_code = "FOUND"
+  }
+
+  dynamic "host_rule" {
+    for_each = local.routes
+    content {
+      hosts        = [host_rule.key]
+      path_matcher = host_rule.value.matcher
+    }
+  }
+
+  dynamic "path_matcher" {
+    for_each = local.routes
+    content {
+      name            = path_matcher.value.matcher
+      default_service = google_compute_backend_bucket.web.id
+
+      dynamic "route_rules" {
+        for_each = path_matcher.value.rules
+        content {
+          priority = route_rules.value.priority
+          service  = google_compute_backend_bucket.web.id
+
+          match_rules {
+            full_path_match = route_rules.value.full_path
+            prefix_match    = route_rules.value.prefix
+          }
+
+          route_action {
+            url_rewrite {
+              path_prefix_rewrite = route_rules.value.rewrite
+            }
+          }
+
+          # Deep links: the frontends route in the browser, so a path with no object gets the
+          # release's index.html, status 200.
+          dynamic "custom_error_response_policy" {
+            for_each = route_rules.value.fallback == null ? [] : [route_rules.value.fallback]
+            content {
+              error_service = google_compute_backend_bucket.web.id
+              error_response_rule {
+                match_response_codes   = ["403", "404"]
+                path                   = custom_error_response_policy.value
+                override_response_code = 200
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for rel, dir in var.release_dirs : fileexists("${dir}/index.html") && fileexists("${dir}/release.json")])
+      error_message = "Every directory in release_dirs must hold a built release (index.html and release.json, as scripts/build-frontend.sh writes them); missing in: ${jsonencode([for rel, dir in var.release_dirs : "${rel} = ${dir}" if !(fileexists("${dir}/index.html") && fileexists("${dir}/release.json"))])}."
+    }
+  }
+}
+
+resource "google_compute_ssl_policy" "web" {
+  project         = var.project_id
+  name            = "${var.name_prefix}-tls"
+  profile         = "MODERN"
+  min_tls_version = "TLS_1_2"
+}
+
+resource "google_certificate_manager_dns_authorization" "web" {
+  for_each = local.base_hosts
+
+  project     = var.project_id
+  name        = "${var.name_prefix}-${replace(trimsuffix(each.key, ".${var.domain}"), ".", "-")}-auth"
+  description = "DNS authorisation for ${each.key} and *.${each.key}"
+  domain      = each.key
+}
+
+resource "google_certificate_manager_certificate" "web" {
+  project     = var.project_id
+  name        = "${var.name_prefix}-cert"
+  description = "Google-managed certificate for the frontends and info pages, with wildcards for the per-network hosts"
+  scope       = "DEFAULT"
+
+  managed {
+    domains            = flatten([for h in sort(tolist(local.base_hosts)) : [h, "*.${h}"]])
+    dns_authorizations = [for h in sort(tolist(local.base_hosts)) : google_certificate_manager_dns_authorization.web[h].id]
+  }
+}
+
+resource "google_certificate_manager_certificate_map" "web" {
+  project     = var.project_id
+  name        = "${var.name_prefix}-certs"
+  description = "Certificates of the frontends and info pages"
+}
+
+resource "google_certificate_manager_certificate_map_entry" "web" {
+  project      = var.project_id
+  name         = "${var.name_prefix}-cert-entry"
+  map          = google_certificate_manager_certificate_map.web.name
+  matcher      = "PRIMARY"
+  certificates = [google_certificate_manager_certificate.web.id]
+}
+
+resource "google_compute_target_https_proxy" "web" {
+  project         = var.project_id
+  name            = "${var.name_prefix}-https-proxy"
+  url_map         = google_compute_url_map.https.id
+  certificate_map = "//certificatemanager.googleapis.com/${google_certificate_manager_certificate_map.web.id}"
+  ssl_policy      = google_compute_ssl_policy.web.id
+}
+
+resource "google_compute_global_forwarding_rule" "https" {
+  project               = var.project_id
+  name                  = "${var.name_prefix}-https"
+  ip_address            = google_compute_global_address.web.address
+  ip_protocol           = "TCP"
+  port_range            = "443"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  target                = google_compute_target_https_proxy.web.id
+}
+
+resource "google_compute_url_map" "http_redirect" {
+  project     = var.project_id
+  name        = "${var.name_prefix}-http-redirect"
+  description = "Redirects every http request to https"
+
+  default_url_redirect {
+    https_redirect         = true
+    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+    strip_query            = false
+  }
+}
+
+resource "google_compute_target_http_proxy" "redirect" {
+  project = var.project_id
+  name    = "${var.name_prefix}-http-proxy"
+  url_map = google_compute_url_map.http_redirect.id
+}
+
+resource "google_compute_global_forwarding_rule" "http" {
+  project               = var.project_id
+  name                  = "${var.name_prefix}-http"
+  ip_address            = google_compute_global_address.web.address
+  ip_protocol           = "TCP"
+  port_range            = "80"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  target                = google_compute_target_http_proxy.redirect.id
+}
+
+# --- DNS ---------------------------------------------------------------------------------------
+
+resource "cloudflare_dns_record" "host" {
+  for_each = toset(module.site.hosts)
+
+  zone_id = var.cloudflare_zone_id
+  name    = each.key
+  type    = "A"
+  content = google_compute_global_address.web.address
+  proxied = var.proxied
+  ttl     = var.proxied ? 1 : 300
+  comment = "Spacemesh static web (managed by Terraform, modules/static-web)"
+}
+
+resource "cloudflare_dns_record" "certificate_authorization" {
+  for_each = local.base_hosts
+
+  zone_id = var.cloudflare_zone_id
+  name    = trimsuffix(google_certificate_manager_dns_authorization.web[each.key].dns_resource_record[0].name, ".")
+  type    = google_certificate_manager_dns_authorization.web[each.key].dns_resource_record[0].type
+  content = trimsuffix(google_certificate_manager_dns_authorization.web[each.key].dns_resource_record[0].data, ".")
+  proxied = false
+  ttl     = 300
+  comment = "Google Certificate Manager DNS authorisation for ${each.key} (managed by Terraform)"
+}

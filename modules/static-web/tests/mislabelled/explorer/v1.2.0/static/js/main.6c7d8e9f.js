@@ -1,0 +1,1 @@
+console.log("explorer v1.2.0 x")

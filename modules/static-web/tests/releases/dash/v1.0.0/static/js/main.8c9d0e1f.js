@@ -1,0 +1,1 @@
+console.log("dash v1.0.0 first")

@@ -1,0 +1,1 @@
+console.log("explorer-dev v1.0.0 first")

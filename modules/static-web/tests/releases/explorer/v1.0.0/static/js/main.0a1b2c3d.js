@@ -1,0 +1,1 @@
+console.log("explorer v1.0.0 first")

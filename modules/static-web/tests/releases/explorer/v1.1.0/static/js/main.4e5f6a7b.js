@@ -1,0 +1,1 @@
+console.log("explorer v1.1.0 second")
