@@ -40,58 +40,13 @@ type Report struct {
 // same bytes is left as it is, with other bytes it is an error), and writes index.html last.
 func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, frontend, release, dir string) (Report, error) {
 	var rep Report
-	if !frontendRe.MatchString(frontend) {
-		return rep, fmt.Errorf("frontend must be a frontends key of modules/static-web (lower-case letters, digits, hyphens, e.g. explorer), got %q", frontend)
+	if err := checkBuild(frontend, release, dir); err != nil {
+		return rep, err
 	}
-	if !releaseRe.MatchString(release) || bytes.Contains([]byte(release), []byte("..")) {
-		return rep, fmt.Errorf("release must be a tag usable as a folder name (e.g. v2.1.0), got %q", release)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "release.json"))
-	if err != nil {
-		return rep, fmt.Errorf("%s is not a build of scripts/build-frontend.sh: %w", dir, err)
-	}
-	var man Manifest
-	if err := json.Unmarshal(b, &man); err != nil {
-		return rep, fmt.Errorf("%s/release.json: %w", dir, err)
-	}
-	if man.Frontend != frontend || man.Release != release {
-		return rep, fmt.Errorf("%s/release.json names %s/%s, not %s/%s: refusing to publish it under another name", dir, man.Frontend, man.Release, frontend, release)
-	}
-
-	var files []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
+	files, err := releaseFiles(m, dir)
 	if err != nil {
 		return rep, err
 	}
-	// Entry files (index.html) last: their presence in the bucket means the release is complete.
-	sort.SliceStable(files, func(i, j int) bool {
-		ei, ej := m.IsEntry(files[i]), m.IsEntry(files[j])
-		if ei != ej {
-			return !ei
-		}
-		return files[i] < files[j]
-	})
-	hasEntry := false
-	for _, f := range files {
-		hasEntry = hasEntry || (m.IsEntry(f) && filepath.Dir(filepath.FromSlash(f)) == ".")
-	}
-	if !hasEntry {
-		return rep, fmt.Errorf("%s has no index.html: not a frontend build", dir)
-	}
-
 	for _, f := range files {
 		name := frontend + "/" + release + "/" + f
 		body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
@@ -109,6 +64,68 @@ func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, fron
 		}
 	}
 	return rep, nil
+}
+
+// checkBuild checks the names and that dir is the build of that frontend's
+// release, as its release.json says.
+func checkBuild(frontend, release, dir string) error {
+	if !frontendRe.MatchString(frontend) {
+		return fmt.Errorf("frontend must be a frontends key of modules/static-web (lower-case letters, digits, hyphens, e.g. explorer), got %q", frontend)
+	}
+	if !releaseRe.MatchString(release) || bytes.Contains([]byte(release), []byte("..")) {
+		return fmt.Errorf("release must be a tag usable as a folder name (e.g. v2.1.0), got %q", release)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "release.json"))
+	if err != nil {
+		return fmt.Errorf("%s is not a build of scripts/build-frontend.sh: %w", dir, err)
+	}
+	var man Manifest
+	if err := json.Unmarshal(b, &man); err != nil {
+		return fmt.Errorf("%s/release.json: %w", dir, err)
+	}
+	if man.Frontend != frontend || man.Release != release {
+		return fmt.Errorf("%s/release.json names %s/%s, not %s/%s: refusing to publish it under another name", dir, man.Frontend, man.Release, frontend, release)
+	}
+	return nil
+}
+
+// releaseFiles lists the files under dir, slash-separated, in upload order:
+// entry files (index.html) last, so that their presence in the bucket means
+// the release is complete. A build without a top-level entry file is refused.
+func releaseFiles(m *Mapping, dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(files, func(i, j int) bool {
+		ei, ej := m.IsEntry(files[i]), m.IsEntry(files[j])
+		if ei != ej {
+			return !ei
+		}
+		return files[i] < files[j]
+	})
+	hasEntry := false
+	for _, f := range files {
+		hasEntry = hasEntry || (m.IsEntry(f) && filepath.Dir(filepath.FromSlash(f)) == ".")
+	}
+	if !hasEntry {
+		return nil, fmt.Errorf("%s has no index.html: not a frontend build", dir)
+	}
+	return files, nil
 }
 
 // putIfAbsent writes the object only if it does not exist. An existing object with the same MD5 is left
