@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
@@ -321,12 +320,7 @@ func manyInOneConfig(t *testing.T, env docEnv, coalesce bool) {
 			},
 		}},
 		// The last entry removed leaves an empty list, never a deleted object.
-		CheckDestroy: func(*terraform.State) error {
-			if b := env.read(); strings.TrimSpace(string(b)) != "[]" {
-				return fmt.Errorf("after destroy the document is %q, want []", b)
-			}
-			return nil
-		},
+		CheckDestroy: afterDestroy(doccheck.Exactly(env.read, []byte("[]\n"))),
 	})
 }
 
@@ -342,13 +336,10 @@ func TestAccDiscoveryEntryRefusesUnmanagedEntry(t *testing.T) {
 					Config:      env.provider + entryHCL("net", 118, nil),
 					ExpectError: regexp.MustCompile(`(?s)already has an entry for net id 118.*terraform import spacemesh_discovery_entry\.<name>`),
 				}},
-				CheckDestroy: func(*terraform.State) error {
-					if !bytes.Equal(env.read(), seed) {
-						return fmt.Errorf("the document was changed: %s", env.read())
-					}
-					return nil
-				},
 			})
+			// The create failed, so the state is empty and no CheckDestroy
+			// would run: check here.
+			checkNow(t, doccheck.Exactly(env.read, seed))
 		})
 	}
 }
@@ -373,13 +364,8 @@ func TestAccDiscoveryEntryLeavesBrokenDocumentsAlone(t *testing.T) {
 						Config:      env.provider + entryHCL("net", 118, nil),
 						ExpectError: regexp.MustCompile(want),
 					}},
-					CheckDestroy: func(*terraform.State) error {
-						if !bytes.Equal(env.read(), seed) {
-							return fmt.Errorf("the broken document was rewritten:\n%s", env.read())
-						}
-						return nil
-					},
 				})
+				checkNow(t, doccheck.Exactly(env.read, seed)) // the state is empty: no CheckDestroy runs
 			})
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -43,6 +44,16 @@ func (secret notInStateCheck) CheckState(_ context.Context, req statecheck.Check
 		resp.Error = err
 	case strings.Contains(string(b), string(secret)):
 		resp.Error = errors.New("a secret is in the state")
+	}
+}
+
+// checkNow runs checks of the document outside the test steps: after a test
+// whose steps fail on purpose, the state is empty, and terraform-plugin-testing
+// runs no CheckDestroy on an empty state.
+func checkNow(t *testing.T, checks ...statecheck.StateCheck) {
+	t.Helper()
+	if err := afterDestroy(checks...)(nil); err != nil {
+		t.Error(err)
 	}
 }
 

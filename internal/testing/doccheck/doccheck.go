@@ -111,6 +111,18 @@ func Suffix(read Reader, want string) statecheck.StateCheck {
 	})
 }
 
+// Exactly checks that the document is want, byte for byte: a document the
+// provider had to leave alone, or the empty list "[]\n" a last removal
+// writes (never a deleted object).
+func Exactly(read Reader, want []byte) statecheck.StateCheck {
+	return check(func() error {
+		if b := read(); !bytes.Equal(b, want) {
+			return fmt.Errorf("the document is\n%s\nwant\n%s", b, want)
+		}
+		return nil
+	})
+}
+
 // ClientContract checks that none of Spacemesh's released clients would
 // refuse the document (internal/clientcontract: a JSON Schema per client).
 func ClientContract(read Reader) statecheck.StateCheck {
