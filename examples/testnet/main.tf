@@ -49,6 +49,9 @@ module "discovery" {
   cloudflare_zone_id = var.cloudflare_zone_id
   bucket_name        = var.discovery_bucket
   document_writers   = [var.terraform_service_account]
+
+  # The permanent URL's uptime check and alert.
+  notification_channels = var.notification_channels
 }
 
 locals {
@@ -84,12 +87,8 @@ module "testnet_118" {
   smapp_base_download_url = "https://smapp.${var.domain}/dist"
   node_base_download_url  = "https://downloads.${var.domain}/go-spacemesh"
 
-  explorer_backend_release = "v1.7.7"
-  dash_backend_release     = "v1.2.0"
-  frontends = {
-    explorer_release = "v2.1.0"
-    dash_release     = "v1.4.0"
-  }
+  # explorer-stats-api (explorer-backend v2.x), beside the API node.
+  stats_api_release = "v2.1.0"
 
   tls = {
     secret_manager = {
@@ -120,12 +119,8 @@ module "testnet_119" {
   smapp_base_download_url = "https://smapp.${var.domain}/dist"
   node_base_download_url  = "https://downloads.${var.domain}/go-spacemesh"
 
-  explorer_backend_release = "v1.7.7"
-  dash_backend_release     = "v1.2.0"
-  frontends = {
-    explorer_release = "v2.1.0"
-    dash_release     = "v1.4.0"
-  }
+  # explorer-stats-api (explorer-backend v2.x), beside the API node.
+  stats_api_release = "v2.1.0"
 
   tls = {
     secret_manager = {

@@ -22,5 +22,10 @@ terraform {
       source  = "cloudflare/cloudflare"
       version = "~> 5.24"
     }
+    # Only the check blocks use it (smoke tests of the public endpoints).
+    http = {
+      source  = "hashicorp/http"
+      version = "~> 3.5"
+    }
   }
 }

@@ -18,13 +18,20 @@ mock_provider "google" {
 mock_provider "helm" {}
 mock_provider "kubernetes" {}
 mock_provider "cloudflare" {}
-mock_provider "spacemesh" {}
+mock_provider "spacemesh" {
+  mock_data "spacemesh_discovery" {
+    defaults = {
+      net_ids = [118, 119]
+    }
+  }
+}
 
 mock_provider "http" {
   mock_data "http" {
+    override_during = plan
     defaults = {
       status_code   = 200
-      response_body = "[]"
+      response_body = "{\"layers_count\": 1}"
     }
   }
 }
@@ -41,7 +48,7 @@ override_resource {
     explorer_url    = "https://118.explore.example.org/"
     dash_url        = "https://118.dash.example.org/"
     hrp             = "stest"
-    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 118
       net_name                = "Open Testnet 118"
@@ -73,7 +80,7 @@ override_resource {
     explorer_url    = "https://119.explore.example.org/"
     dash_url        = "https://119.dash.example.org/"
     hrp             = "stest"
-    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 119
       net_name                = "Open Testnet 119"
@@ -123,16 +130,16 @@ run "plan_two_networks" {
   }
 }
 
-run "checks_report_a_dead_endpoint" {
+run "checks_report_a_dead_discovery_document" {
   command = plan
 
   override_data {
-    target          = data.http.testnet_118_info
+    target          = data.http.discovery
     override_during = plan
     values = {
       status_code = 503
     }
   }
 
-  expect_failures = [check.testnet_118_api_json]
+  expect_failures = [check.discovery_document]
 }

@@ -18,7 +18,7 @@ mock_resource "spacemesh_network" {
     genesis_id       = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
     smapp_genesis_id = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"
     config_sha256    = "0000000000000000000000000000000000000000000000000000000000000000"
-    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 118
       net_name                = "TweedleDee Open Testnet 118"
@@ -35,5 +35,13 @@ mock_resource "spacemesh_network" {
       node_base_download_url  = "https://downloads.example.org/go-spacemesh"
       genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
     }
+  }
+}
+
+# The document as published once the entry is written (the check block reads it).
+mock_data "spacemesh_discovery" {
+  override_during = plan
+  defaults = {
+    net_ids = [118]
   }
 }
