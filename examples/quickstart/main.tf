@@ -12,7 +12,9 @@ terraform {
 
 provider "spacemesh" {
   discovery_url = "file://${abspath(path.root)}/networks.json"
-  domain        = var.domain
+  # "smapp" is the default: the keys Smapp, smcli and the web frontends read.
+  discovery_format = "smapp"
+  domain           = var.domain
 }
 
 variable "domain" {
@@ -64,6 +66,9 @@ resource "spacemesh_discovery_entry" "example" {
   smapp_base_download_url = spacemesh_network.example.discovery_entry.smapp_base_download_url
   node_base_download_url  = spacemesh_network.example.discovery_entry.node_base_download_url
   genesis_id              = spacemesh_network.example.discovery_entry.genesis_id
+  stats_api               = spacemesh_network.example.discovery_entry.stats_api
+  dash_api                = spacemesh_network.example.discovery_entry.dash_api
+  explorer_api            = spacemesh_network.example.discovery_entry.explorer_api
 }
 
 data "spacemesh_discovery" "document" {
@@ -85,6 +90,7 @@ output "network" {
     api_grpc_url     = spacemesh_network.example.api_grpc_url
     explorer_url     = spacemesh_network.example.explorer_url
     dash_url         = spacemesh_network.example.dash_url
+    stats_api_url    = spacemesh_network.example.stats_api_url
   }
 }
 

@@ -11,6 +11,16 @@ import (
 	"github.com/Masterminds/semver/v3"
 )
 
+// CheckDashAPIURL accepts an https or wss URL with a DNS host: dashAPI was a
+// websocket URL of the v1 dashboard backend and is now the dashboard's
+// per-network key, which the explorer frontend matches by suffix.
+func CheckDashAPIURL(s string) error {
+	if rest, ok := strings.CutPrefix(s, "wss://"); ok {
+		return CheckHTTPSURL("https://" + rest)
+	}
+	return CheckHTTPSURL(s)
+}
+
 // CheckHTTPSURL accepts an absolute https URL whose host is a DNS name (the
 // spec forbids plain http; clients connect by name, with certificates).
 func CheckHTTPSURL(s string) error {
@@ -70,6 +80,24 @@ func ParseRelease(s string) (*semver.Version, error) {
 		return nil, fmt.Errorf("expected a semantic version such as 1.2.3 or v1.2.3, got %q", s)
 	}
 	return v, nil
+}
+
+// NormalizeRelease is a release as clients want it written: bare semver.
+// Smapp's updater fetches ${smappBaseDownloadUrl}/v${latestSmappRelease}
+// (smapp desktop/main/autoUpdater.ts), so "v1.7.2" would give ".../vv1.7.2".
+func NormalizeRelease(s string) string { return strings.TrimPrefix(s, "v") }
+
+// CheckBaseDownloadURL accepts an https URL that does not end in "/": Smapp
+// appends "/v<release>" to it (desktop/main/autoUpdater.ts), and a trailing
+// slash would give "...//v1.7.2".
+func CheckBaseDownloadURL(s string) error {
+	if err := CheckHTTPSURL(s); err != nil {
+		return err
+	}
+	if strings.HasSuffix(s, "/") {
+		return fmt.Errorf("expected a base URL without a trailing '/', got %q: clients append \"/v<release>\" to it, which would give %q", s, s+"/v1.2.3")
+	}
+	return nil
 }
 
 // CheckReleaseOrder returns an error unless min <= latest.

@@ -465,10 +465,15 @@ func (d *Document) Remove(id int64) bool {
 // the rest follow in the dialect's canonical order, then extra keys sorted.
 func (d *Document) members(e Entry, old []member) []member {
 	k := keys[d.format]
-	values := map[string]json.RawMessage{k.netID: marshal(netIDValue(d.format, e.NetID))}
+	// The net id is a JSON number in both dialects: Smapp <= 0.2.8 compares
+	// it with the number in the node config and smcli decodes it into an int.
+	values := map[string]json.RawMessage{k.netID: marshal(e.NetID)}
 	order := []string{k.netID}
 	for f, key := range k.fields {
 		if v := e.Fields[f]; v != "" {
+			if IsRelease(Field(f)) {
+				v = NormalizeRelease(v)
+			}
 			values[key] = marshal(v)
 			order = append(order, key)
 		}

@@ -88,7 +88,7 @@ func TestDecodeSmappFixtureKeepsForeignKeys(t *testing.T) {
 	if e.Get(FieldAPIGRPC) != "https://testnet-15-api.sm.example.org/" || e.Get(FieldLatestNodeRelease) != "v1.7.6" {
 		t.Errorf("fields misread: %+v", e.Fields)
 	}
-	if e.Extra["dashAPI"] != "wss://testnet-15-dashboard-api.sm.example.org/ws" || len(e.Extra) != 5 {
+	if e.Get(FieldDashAPI) != "wss://testnet-15-dashboard-api.sm.example.org/ws" || len(e.Extra) != 3 {
 		t.Errorf("extra = %v", e.Extra)
 	}
 	// Re-encoding an untouched document keeps meaning and key order.
@@ -204,7 +204,7 @@ func TestInsertUpsertRemoveKeepOthers(t *testing.T) {
 	// Upsert in place keeps the position and the order of keys the entry had.
 	upd := sampleEntry(9)
 	upd.Fields[FieldNetName] = "renamed"
-	upd.Extra = map[string]string{"explorerAPI": "https://x.example.org"}
+	upd.Extra = map[string]string{"explorerVersion": "https://x.example.org"}
 	if err := again.Upsert(upd); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestInsertUpsertRemoveKeepOthers(t *testing.T) {
 	for _, m := range again.entries[1].members {
 		ks = append(ks, m.key)
 	}
-	if ks[0] != "net-id" || ks[1] != "net-name" || ks[len(ks)-1] != "explorerAPI" {
+	if ks[0] != "net-id" || ks[1] != "net-name" || ks[len(ks)-1] != "explorerVersion" {
 		t.Errorf("key order after upsert: %v", ks)
 	}
 	for _, k := range ks {
@@ -260,23 +260,78 @@ func TestEncodeIsDeterministicAndStable(t *testing.T) {
 	}
 }
 
-func TestSmappDialectWritesStrings(t *testing.T) {
+func TestSmappDialectWritesNetIDAsNumberAndOtherValuesAsStrings(t *testing.T) {
 	doc := New(FormatSmapp)
 	e := sampleEntry(15)
+	e.Fields[FieldLatestSmappRelease] = "v1.7.2"
 	if err := doc.Insert(e); err != nil {
 		t.Fatal(err)
 	}
+	out := doc.Encode()
+	// Exact bytes: smcli decodes netID into an int (smcli common/common.go)
+	// and Smapp <= 0.2.8 compares it with the node config's number.
+	if !bytes.Contains(out, []byte("\n    \"netID\": 15,\n")) {
+		t.Errorf("netID is not written as the number 15:\n%s", out)
+	}
+	if !bytes.Contains(out, []byte(`"latestSmappRelease": "1.7.2"`)) {
+		t.Errorf("release not written as bare semver:\n%s", out)
+	}
 	var got []map[string]any
-	if err := json.Unmarshal(doc.Encode(), &got); err != nil {
+	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got[0]["netID"] != "15" || got[0]["maxNodeVersion"] != "1.1.0" || got[0]["grpcAPI"] != e.Get(FieldAPIGRPC) {
+	if got[0]["netID"] != float64(15) || got[0]["maxNodeVersion"] != "1.1.0" || got[0]["grpcAPI"] != e.Get(FieldAPIGRPC) {
 		t.Errorf("smapp entry: %v", got[0])
 	}
 	for k, v := range got[0] {
-		if _, ok := v.(string); !ok {
-			t.Errorf("smapp key %s is %T, Smapp expects strings", k, v)
+		if _, ok := v.(string); !ok && k != "netID" {
+			t.Errorf("smapp key %s is %T, clients expect strings", k, v)
 		}
+	}
+}
+
+func TestSmappStringNetIDIsReadAndRewrittenAsNumber(t *testing.T) {
+	doc, err := Decode(readTestdata(t, "smapp-format.json"), FormatSmapp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ok := doc.Find(15)
+	if !ok {
+		t.Fatal(`the string net id "15" was not read`)
+	}
+	e.Fields[FieldNetName] = "Testnet 15 renamed"
+	if err := doc.Upsert(e); err != nil {
+		t.Fatal(err)
+	}
+	out := doc.Encode()
+	if !bytes.Contains(out, []byte(`"netID": 15,`)) || bytes.Contains(out, []byte(`"netID": "15"`)) {
+		t.Errorf("an updated entry keeps the string net id:\n%s", out)
+	}
+	// The key keeps its place: it was second in the source.
+	if got := keyOrder(t, out); !strings.HasPrefix(got, "netName,netID,") {
+		t.Errorf("key order after update: %s", got)
+	}
+}
+
+func TestSmappCurrentFixtureModelsTheFrontendKeys(t *testing.T) {
+	src := readTestdata(t, "smapp-current.json")
+	doc, err := Decode(src, FormatSmapp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := doc.Find(15)
+	if e.Get(FieldStatsAPI) != "https://15.stats.sm.example.org" || e.Get(FieldDashAPI) != "https://15.stats.sm.example.org/#dash-15" ||
+		e.Get(FieldExplorerAPI) != "https://15.stats.sm.example.org" {
+		t.Errorf("frontend keys misread: %+v", e.Fields)
+	}
+	if len(e.Extra) != 1 || e.Extra["repository"] == "" {
+		t.Errorf("extra = %v, want only repository", e.Extra)
+	}
+	if err := doc.Upsert(e); err != nil {
+		t.Fatal(err)
+	}
+	if out := doc.Encode(); !bytes.Equal(out, src) {
+		t.Errorf("an unchanged upsert changed the document:\n%s", out)
 	}
 }
 
@@ -295,14 +350,8 @@ func TestCheckRefusesShadowingAndBadIDs(t *testing.T) {
 	}
 }
 
-func TestParseFormat(t *testing.T) {
-	if f, err := ParseFormat("smapp"); err != nil || f != FormatSmapp {
-		t.Errorf("ParseFormat(smapp) = %v, %v", f, err)
-	}
-	if _, err := ParseFormat("v2"); err == nil || !strings.Contains(err.Error(), `"mission" or "smapp"`) {
-		t.Errorf("ParseFormat(v2) error = %v", err)
-	}
-	if len(KnownKeys()) != 25 {
+func TestKnownKeys(t *testing.T) {
+	if len(KnownKeys()) != 31 {
 		t.Errorf("KnownKeys has %d keys: %v", len(KnownKeys()), KnownKeys())
 	}
 }

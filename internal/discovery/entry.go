@@ -5,33 +5,24 @@
 package discovery
 
 import (
-	"fmt"
 	"sort"
-	"strconv"
 )
 
 // Format names a wire dialect of the document.
 type Format string
 
 const (
-	// FormatMission uses the keys of the Spacemesh web-services spec ("net-id": 118).
-	FormatMission Format = "mission"
-	// FormatSmapp uses the keys released Smapp builds parse (all values strings, "netID": "118").
+	// FormatSmapp uses the keys Spacemesh's released clients parse (Smapp,
+	// smcli, explorer-frontend, dash-frontend): "netID": 118 as a number,
+	// every other value a string. It is the default.
 	FormatSmapp Format = "smapp"
+	// FormatMission uses the keys of the Spacemesh web-services spec
+	// ("net-id": 118). No released client reads them.
+	FormatMission Format = "mission"
 )
 
 // Formats lists the supported dialects, default first.
-var Formats = []Format{FormatMission, FormatSmapp}
-
-// ParseFormat returns the dialect named s.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown discovery format %q: expected %q or %q", s, FormatMission, FormatSmapp)
-}
+var Formats = []Format{FormatSmapp, FormatMission}
 
 // Field identifies one modelled attribute of an entry, independent of dialect.
 type Field int
@@ -50,6 +41,9 @@ const (
 	FieldSmappBaseDownloadURL
 	FieldNodeBaseDownloadURL
 	FieldGenesisID
+	FieldStatsAPI
+	FieldDashAPI
+	FieldExplorerAPI
 	numFields
 )
 
@@ -63,11 +57,13 @@ var keys = map[Format]struct {
 		"net-name", "conf", "api-json", "api-grpc", "explorer", "dash",
 		"min-node-release", "latest-node-release", "min-smapp-release", "latest-smapp-release",
 		"smapp-base-download-url", "node-base-download-url", "genesis-id",
+		"stats-api", "dash-api", "explorer-api",
 	}},
 	FormatSmapp: {"netID", [numFields]string{
 		"netName", "conf", "jsonAPI", "grpcAPI", "explorer", "dash",
 		"minNodeVersion", "maxNodeVersion", "minSmappRelease", "latestSmappRelease",
 		"smappBaseDownloadUrl", "nodeBaseDownloadUrl", "genesisID",
+		"statsAPI", "dashAPI", "explorerAPI",
 	}},
 }
 
@@ -136,11 +132,12 @@ func (e Entry) Equal(o Entry) bool {
 	return true
 }
 
-// netIDValue is the net id as the dialect writes it: a number in mission, a
-// string in smapp (Smapp compares it as a string).
-func netIDValue(f Format, id int64) any {
-	if f == FormatSmapp {
-		return strconv.FormatInt(id, 10)
+// IsRelease reports whether f holds a release version, which is written as
+// bare semver (see NormalizeRelease).
+func IsRelease(f Field) bool {
+	switch f {
+	case FieldMinNodeRelease, FieldLatestNodeRelease, FieldMinSmappRelease, FieldLatestSmappRelease:
+		return true
 	}
-	return id
+	return false
 }

@@ -42,6 +42,8 @@ func (e *emulator) providerBlock(extra string) string {
 	return fmt.Sprintf(`
 provider "spacemesh" {
   discovery_url    = "gs://sm-discovery/networks.json"
+  # The tests count entries by the spec's key; the format itself is tested elsewhere.
+  discovery_format = "mission"
   storage_endpoint = "%s/storage/v1/"
 %s}
 `, e.proxy.URL, extra)

@@ -72,6 +72,8 @@ func TestSeparateProcessesShareOneDocument(t *testing.T) {
 	provider := fmt.Sprintf(`
 provider "spacemesh" {
   discovery_url    = "gs://sm-discovery/networks.json"
+  # The tests count entries by the spec's key; the format itself is tested elsewhere.
+  discovery_format = "mission"
   storage_endpoint = %q
 }
 `, gcs.Endpoint())

@@ -38,10 +38,11 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Identity accepted an incomplete identity: %+v", id)
 			}
 		}
-		out, err := RenderAPINodeConfig(c, RenderOptions{CORSOrigins: []string{"https://x.example.org"}})
+		r, err := RenderAPINodeConfig(c, RenderOptions{NodeVersion: v176, CORSOrigins: []string{"https://x.example.org"}})
 		if err != nil {
 			return
 		}
+		out := r.JSON
 		c2, err := Parse(out)
 		if err != nil {
 			t.Fatalf("rendered config does not parse: %v\n%s", err, out)

@@ -22,6 +22,7 @@ const (
 	KeyLayerDuration    = "main.layer-duration"
 	KeyLayerDurationSec = "main.layer-duration-sec"
 	KeyLayersPerEpoch   = "main.layers-per-epoch"
+	KeyLabelsPerUnit    = "post.post-labels-per-unit"
 )
 
 // maxExtraData is go-spacemesh's limit (GenesisConfig.Validate in
@@ -47,7 +48,10 @@ type Identity struct {
 	HRP            string
 	LayerDuration  time.Duration
 	LayersPerEpoch int64
-	ConfigSHA256   string
+	// LabelsPerUnit is post.post-labels-per-unit: the explorer stats API and
+	// the frontends compute space from it.
+	LabelsPerUnit int64
+	ConfigSHA256  string
 }
 
 // NetIDError is a problem with the net id: the caller's, or the config's
@@ -63,13 +67,14 @@ type nodeDefaults struct {
 	hrp            string
 	layerDuration  time.Duration
 	layersPerEpoch int64
+	labelsPerUnit  int64 // PostConfig.LabelsPerUnit
 }
 
 var presetDefaults = map[string]nodeDefaults{
-	"":           {"sm", 5 * time.Minute, 4032},       // config/mainnet.go
-	"testnet":    {"stest", 5 * time.Minute, 288},     // config/presets/testnet.go
-	"fastnet":    {"stest", 15 * time.Second, 4},      // config/presets/fastnet.go
-	"standalone": {"standalone", 6 * time.Second, 10}, // config/presets/standalone.go
+	"":           {"sm", 5 * time.Minute, 4032, 4294967296}, // config/mainnet.go
+	"testnet":    {"stest", 5 * time.Minute, 288, 1024},     // config/presets/testnet.go (v1.3.0+)
+	"fastnet":    {"stest", 15 * time.Second, 4, 128},       // config/presets/fastnet.go
+	"standalone": {"standalone", 6 * time.Second, 10, 64},   // config/presets/standalone.go
 }
 
 // Identity derives the network identity. netID is the caller's net id, 0 if
@@ -193,6 +198,20 @@ func (c *Config) Identity(netID int64) (*Identity, error) {
 		id.LayersPerEpoch = defs.layersPerEpoch
 	default:
 		errs = append(errs, noDefault(KeyLayersPerEpoch))
+	}
+
+	lpu, hasLPU, err := c.lookupInt(KeyLabelsPerUnit)
+	switch {
+	case err != nil:
+		errs = append(errs, err)
+	case hasLPU && lpu <= 0:
+		errs = append(errs, fmt.Errorf("%w: %s must be positive, got %d", ErrInvalid, KeyLabelsPerUnit, lpu))
+	case hasLPU:
+		id.LabelsPerUnit = lpu
+	case knownPreset:
+		id.LabelsPerUnit = defs.labelsPerUnit
+	default:
+		errs = append(errs, noDefault(KeyLabelsPerUnit))
 	}
 
 	if len(errs) > 0 {

@@ -227,12 +227,12 @@ func TestIdentity(t *testing.T) {
 		{
 			name: "unknown preset needs explicit values", netID: 1,
 			data:    []byte(`{"preset":"moonnet","genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
-			wantErr: ErrMissing, wantMsgs: []string{`main.network-hrp is not set and preset "moonnet"`, "main.layer-duration is not set", "main.layers-per-epoch is not set"},
+			wantErr: ErrMissing, wantMsgs: []string{`main.network-hrp is not set and preset "moonnet"`, "main.layer-duration is not set", "main.layers-per-epoch is not set", "post.post-labels-per-unit is not set"},
 		},
 		{
 			name: "unknown preset with explicit values", netID: 1,
-			data: []byte(`{"preset":"moonnet","main":{"network-hrp":"moon","layer-duration":"1m30s","layers-per-epoch":7},"genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
-			want: &Identity{HRP: "moon", LayerDuration: 90 * time.Second, LayersPerEpoch: 7},
+			data: []byte(`{"preset":"moonnet","main":{"network-hrp":"moon","layer-duration":"1m30s","layers-per-epoch":7},"post":{"post-labels-per-unit":512},"genesis":{"genesis-time":"2024-01-01T00:00:00Z","genesis-extra-data":"x"}}`),
+			want: &Identity{HRP: "moon", LayerDuration: 90 * time.Second, LayersPerEpoch: 7, LabelsPerUnit: 512},
 		},
 		{
 			name: "layer duration and legacy seconds agree", netID: 1,
@@ -350,5 +350,24 @@ func TestGenesisIDFormulasDiffer(t *testing.T) {
 	}
 	if GenesisID(tb, "x") == GenesisID(tb, "y") {
 		t.Error("extra data does not change the genesis id")
+	}
+}
+
+func TestSmappConfigGaps(t *testing.T) {
+	full := []byte(`{"main":{"layer-duration":"5m","layers-per-epoch":288},"post":{"post-labels-per-unit":1024,"post-max-numunits":4294967295},
+"poet":{"cycle-gap":"2h"},"genesis":{"genesis-time":"2026-09-01T12:00:00Z","genesis-extra-data":"x"}}`)
+	if gaps := SmappConfigGaps(mustParse(t, full)); len(gaps) != 0 {
+		t.Errorf("a complete config has gaps: %v", gaps)
+	}
+	legacy := mustParse(t, []byte(`{"main":{"layer-duration-sec":300,"layers-per-epoch":0},"genesis":{"genesis-time":"2026-09-01T12:00:00Z","genesis-extra-data":"x"}}`))
+	got := strings.Join(SmappConfigGaps(legacy), "; ")
+	for _, want := range []string{"main.layer-duration (a non-empty string)", "main.layers-per-epoch (a number above 0)",
+		"post.post-labels-per-unit", "post.post-max-numunits", "poet.cycle-gap"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("gaps %q lack %q", got, want)
+		}
+	}
+	if strings.Contains(got, "genesis") {
+		t.Errorf("genesis reported missing: %s", got)
 	}
 }

@@ -3,11 +3,14 @@ package netconf
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 // API keys, all under "api" (go-spacemesh api/grpcserver/config.go, the
@@ -65,20 +68,17 @@ func (e *UnsafeError) Error() string {
 	for _, p := range e.Problems {
 		fmt.Fprintf(&b, "\n  - %s = %s: %s", p.Key, p.Value, p.Why)
 	}
-	b.WriteString("\nfix the config at its source; this provider does not publish or run it as it is")
+	b.WriteString("\nfix the config at its source: every node that runs it as it is exposes these services")
 	return b.String()
 }
 
 func (e *UnsafeError) Unwrap() error { return ErrUnsafe }
 
-// CheckSafe refuses a network config that exposes a node's private services.
-//
-// The rule: the network config is not just input for the API node; it is
-// published (the discovery entry's "conf") and every node of the network runs
-// it. RenderAPINodeConfig could repair the API node's copy, but not the
-// copies everybody else downloads, and repairing ours silently would hide the
-// problem from the operator, who can fix it at the source. So a config is
-// refused, naming the key and value, when it
+// CheckSafe finds what in a network config exposes a node's private services.
+// RenderAPINodeConfig repairs the API node's copy and reports each problem,
+// since the published copy (the discovery entry's "conf") that every other
+// node runs stays as it is. A config is unsafe, naming the key and value, when
+// it
 //
 //   - puts api.grpc-private-listener (admin, smesher, ...) or
 //     api.grpc-post-listener (unauthenticated post, postInfo) on an address
@@ -183,123 +183,167 @@ func stringList(key string, v any) ([]string, error) {
 	return out, nil
 }
 
-// RenderOptions choose the API node's public listeners.
+// RenderOptions choose the API node's listeners and the release it runs.
 type RenderOptions struct {
-	// GRPCPort and JSONPort are the public gRPC and JSON listeners' ports,
-	// on 0.0.0.0; 0 means DefaultAPIGRPCPort / DefaultAPIJSONPort.
+	// NodeVersion is the go-spacemesh release that runs the config (see
+	// NodeVersion): the rendered config holds only keys it knows.
+	NodeVersion *semver.Version
+	// GRPCPort and JSONPort are the node's public gRPC and JSON listeners'
+	// ports, on 0.0.0.0; 0 means DefaultNodeGRPCPort / DefaultNodeJSONPort.
+	// They are the node's own ports: the ingress serves both on 443.
 	GRPCPort int
 	JSONPort int
 	// CORSOrigins are added to api.grpc-cors-allowed-origins: the explorer
-	// and dashboard frontends call the JSON gateway from the browser
-	// (Services.Origins).
+	// and dashboard frontends call the JSON gateway from the browser.
 	CORSOrigins []string
 }
 
+// Change is one value of the network config that the API node's copy holds
+// differently, and why.
+type Change struct {
+	Key  string // e.g. "api.grpc-private-listener"
+	From string // as written in the network config (JSON)
+	To   string // as rendered (JSON), or "(removed)"
+	Why  string
+}
+
+func (c Change) String() string { return fmt.Sprintf("%s: %s -> %s (%s)", c.Key, c.From, c.To, c.Why) }
+
+// Rendered is the API node's config and what was changed to make it.
+type Rendered struct {
+	JSON []byte
+	// Repairs are values of the published config that were unsafe for a
+	// public node (private services exposed, smeshing on): the operator must
+	// hear of them, since every other node of the network runs them as they
+	// are.
+	Repairs []Change
+	// Dropped are keys the node release does not know (go-spacemesh >= 1.4
+	// refuses to start on an unknown key).
+	Dropped []Change
+	// Notes are limits of the release worth a warning.
+	Notes []string
+}
+
+// removed marks a key taken out of the rendered config.
+const removed = "(removed)"
+
 // RenderAPINodeConfig renders the config the public API node runs with: the
-// network config (CheckSafe must pass) with every unknown key kept, and
+// network config with every key it does not concern kept, and
 //
 //   - api.grpc-public-listener = 0.0.0.0:<GRPCPort>, api.grpc-json-listener =
-//     0.0.0.0:<JSONPort> (the JSON gateway only ever serves public services);
+//     0.0.0.0:<JSONPort> (the JSON gateway only ever serves public services:
+//     go-spacemesh node/node.go registers the public services on it);
 //   - api.grpc-private-listener and api.grpc-post-listener on loopback: kept
-//     when the config has them there, else the node's defaults written out;
+//     when the config has them there, else the node's defaults written out; a
+//     config that puts them elsewhere is repaired (a Repair);
 //   - the TLS listener off (api.grpc-tls-listener "", api.grpc-tls-services
 //     []): it exists for remote PoST, which a node that never smeshes has no
-//     use for, and older nodes defaulted it to 0.0.0.0:9094;
+//     use for;
 //   - api.grpc-cors-allowed-origins = the config's origins plus CORSOrigins;
 //   - smeshing.smeshing-start false and no smeshing.smeshing-coinbase: the API
 //     node holds no identity and never smeshes;
 //   - in legacy configs that still list services, every private service
 //     (admin, smesher, post, postInfo, debug) moved from
-//     api.grpc-public-services to api.grpc-private-services.
+//     api.grpc-public-services to api.grpc-private-services;
+//   - only keys NodeVersion knows, from the table in versions.go.
 //
-// The output is indented JSON with sorted keys, so equal inputs give equal
-// bytes and the Terraform plan only changes when the config does.
-func RenderAPINodeConfig(c *Config, opts RenderOptions) ([]byte, error) {
-	if err := CheckSafe(c); err != nil {
+// Only what cannot be judged is refused: a value of the wrong type, an
+// address that does not parse, ports that collide. The output is indented
+// JSON with sorted keys, so equal inputs give equal bytes.
+func RenderAPINodeConfig(c *Config, opts RenderOptions) (*Rendered, error) {
+	if opts.NodeVersion == nil {
+		return nil, errors.New("the node release that runs the config is not known")
+	}
+	var repairs []Change
+	var unsafe *UnsafeError
+	if err := CheckSafe(c); errors.As(err, &unsafe) {
+		for _, p := range unsafe.Problems {
+			repairs = append(repairs, Change{Key: p.Key, From: p.Value, Why: p.Why})
+		}
+	} else if err != nil {
 		return nil, err
 	}
-	grpcPort, err := port(FieldAPIGRPCPort, opts.GRPCPort, DefaultAPIGRPCPort)
+	grpcPort, err := port(FieldAPINodeGRPCPort, opts.GRPCPort, DefaultNodeGRPCPort)
 	if err != nil {
 		return nil, err
 	}
-	jsonPort, err := port(FieldAPIJSONPort, opts.JSONPort, DefaultAPIJSONPort)
+	jsonPort, err := port(FieldAPINodeJSONPort, opts.JSONPort, DefaultNodeJSONPort)
 	if err != nil {
 		return nil, err
 	}
 	if grpcPort == jsonPort {
-		return nil, &FieldError{FieldAPIJSONPort, fmt.Sprintf("the JSON gateway and gRPC cannot share port %d", jsonPort)}
+		return nil, &FieldError{FieldAPINodeJSONPort, fmt.Sprintf("the JSON gateway and gRPC cannot share port %d", jsonPort)}
 	}
+	v := releaseOnly(opts.NodeVersion)
 
 	tree := deepCopy(c.Tree).(map[string]any)
 	api := object(tree, keyAPI)
 
 	api[keyPublicListener] = net.JoinHostPort("0.0.0.0", strconv.Itoa(grpcPort))
 	api[keyJSONListener] = net.JoinHostPort("0.0.0.0", strconv.Itoa(jsonPort))
-	if _, ok := api[keyPrivateListener]; !ok {
-		api[keyPrivateListener] = defaultPrivateListener
+	for _, k := range []string{keyPrivateListener, keyPostListener} {
+		if !knows(v, k) {
+			continue
+		}
+		def := defaultPrivateListener
+		if k == keyPostListener {
+			def = defaultPostListener
+		}
+		addr, present := api[k].(string)
+		if !present || addr == "" {
+			api[k] = def
+			continue
+		}
+		if lo, _ := isLoopback(addr); !lo { // CheckSafe has refused what does not parse
+			api[k] = def
+			fixRepair(repairs, keyAPI+"."+k, strconv.Quote(def))
+		}
 	}
-	if v, _ := api[keyPostListener].(string); v == "" {
-		api[keyPostListener] = defaultPostListener
+	if knows(v, keyTLSListener) {
+		if tl, _ := api[keyTLSListener].(string); tl != "" {
+			repairs = append(repairs, Change{Key: keyAPI + "." + keyTLSListener, From: strconv.Quote(tl), To: `""`,
+				Why: "the TLS listener serves post and postInfo to remote PoST services; a node that never smeshes has no use for it"})
+		}
+		api[keyTLSListener] = ""
 	}
-	api[keyTLSListener] = ""
-	api[keyTLSServices] = []any{}
+	if knows(v, keyTLSServices) {
+		api[keyTLSServices] = []any{}
+	}
 	// 0.0.0.0:p and 127.0.0.1:p cannot both be bound.
 	for _, k := range []string{keyPrivateListener, keyPostListener} {
-		_, p, _ := net.SplitHostPort(api[k].(string))
+		addr, ok := api[k].(string)
+		if !ok {
+			continue
+		}
+		_, p, _ := net.SplitHostPort(addr)
 		if p == strconv.Itoa(grpcPort) || p == strconv.Itoa(jsonPort) {
-			return nil, fmt.Errorf("%w: %s.%s = %q uses port %s, which the public listeners need; choose other public ports",
+			return nil, fmt.Errorf("%w: %s.%s = %q uses port %s, which the public listeners need; choose other node ports (api_node_grpc_port, api_node_json_port)",
 				ErrInvalid, keyAPI, k, api[k], p)
 		}
 	}
 
-	origins, err := corsOrigins(api[keyCORSOrigins], opts.CORSOrigins)
-	if err != nil {
-		return nil, err
-	}
-	api[keyCORSOrigins] = origins
-
-	if v, ok := api[keyPublicServices]; ok {
-		pub, err := stringList(keyAPI+"."+keyPublicServices, v)
+	if knows(v, keyCORSOrigins) {
+		origins, err := corsOrigins(api[keyCORSOrigins], opts.CORSOrigins)
 		if err != nil {
 			return nil, err
 		}
-		var priv []string
-		if pv, ok := api[keyPrivateServices]; ok {
-			if priv, err = stringList(keyAPI+"."+keyPrivateServices, pv); err != nil {
-				return nil, err
-			}
-		}
-		var keep []any
-		for _, s := range pub {
-			if slices.Contains(privateServices, s) {
-				if !slices.Contains(priv, s) {
-					priv = append(priv, s)
-				}
-				continue
-			}
-			keep = append(keep, s)
-		}
-		if keep == nil {
-			keep = []any{}
-		}
-		api[keyPublicServices] = keep
-		privAny := make([]any, len(priv))
-		for i, s := range priv {
-			privAny[i] = s
-		}
-		api[keyPrivateServices] = privAny
+		api[keyCORSOrigins] = origins
 	}
 
-	sm, ok := tree[keySmeshing].(map[string]any)
-	if !ok {
-		if v, present := tree[keySmeshing]; present {
-			return nil, fmt.Errorf("%w: %s must be an object, got %s", ErrInvalid, keySmeshing, describe(v))
-		}
-		sm = map[string]any{}
-		tree[keySmeshing] = sm
+	if err := movePrivateServices(api, repairs); err != nil {
+		return nil, err
 	}
-	sm[keySmeshingStart] = false
-	delete(sm, keyCoinbase)
+	if repairs, err = smeshingOff(tree, repairs); err != nil {
+		return nil, err
+	}
+
+	// What is left that the release does not know came from the network
+	// config itself.
+	r := &Rendered{Repairs: repairs}
+	r.Dropped = dropUnknownAPIKeys(api, v)
+	if !knows(v, keyCORSOrigins) {
+		r.Notes = append(r.Notes, fmt.Sprintf("go-spacemesh %s has no %s.%s (it exists from v1.6.0): browsers on the explorer and dashboard origins cannot call this node's JSON API unless the ingress answers CORS itself", v, keyAPI, keyCORSOrigins))
+	}
 
 	if err := checkRendered(tree); err != nil {
 		// Unreachable unless this function has a bug; never hand it out.
@@ -313,7 +357,87 @@ func RenderAPINodeConfig(c *Config, opts RenderOptions) ([]byte, error) {
 	if err := enc.Encode(tree); err != nil {
 		return nil, fmt.Errorf("encoding API node config: %w", err)
 	}
-	return buf.Bytes(), nil
+	r.JSON = buf.Bytes()
+	return r, nil
+}
+
+// fixRepair records what a repaired key now holds.
+func fixRepair(repairs []Change, key, to string) {
+	for i := range repairs {
+		if repairs[i].Key == key {
+			repairs[i].To = to
+		}
+	}
+}
+
+// movePrivateServices moves, in legacy configs that list services, every
+// private service from the public list to the private one.
+func movePrivateServices(api map[string]any, repairs []Change) error {
+	v, ok := api[keyPublicServices]
+	if !ok {
+		return nil
+	}
+	pub, err := stringList(keyAPI+"."+keyPublicServices, v)
+	if err != nil {
+		return err
+	}
+	var priv []string
+	if pv, ok := api[keyPrivateServices]; ok {
+		if priv, err = stringList(keyAPI+"."+keyPrivateServices, pv); err != nil {
+			return err
+		}
+	}
+	keep := []any{}
+	var kept []string
+	for _, s := range pub {
+		if slices.Contains(privateServices, s) {
+			if !slices.Contains(priv, s) {
+				priv = append(priv, s)
+			}
+			continue
+		}
+		keep = append(keep, s)
+		kept = append(kept, strconv.Quote(s))
+	}
+	api[keyPublicServices] = keep
+	privAny := make([]any, len(priv))
+	for i, s := range priv {
+		privAny[i] = s
+	}
+	api[keyPrivateServices] = privAny
+	fixRepair(repairs, keyAPI+"."+keyPublicServices, "["+strings.Join(kept, ", ")+"]")
+	return nil
+}
+
+// smeshingOff switches smeshing off: the API node holds no identity.
+func smeshingOff(tree map[string]any, repairs []Change) ([]Change, error) {
+	sm, ok := tree[keySmeshing].(map[string]any)
+	if !ok {
+		if v, present := tree[keySmeshing]; present {
+			return nil, fmt.Errorf("%w: %s must be an object, got %s", ErrInvalid, keySmeshing, describe(v))
+		}
+		sm = map[string]any{}
+		tree[keySmeshing] = sm
+	}
+	if start, _ := sm[keySmeshingStart].(bool); start {
+		repairs = append(repairs, Change{Key: keySmeshing + "." + keySmeshingStart, From: "true", To: "false",
+			Why: "the public API node holds no identity keys and never smeshes; smeshing belongs to the operator's own smesher service"})
+	}
+	if cb, ok := sm[keyCoinbase]; ok {
+		repairs = append(repairs, Change{Key: keySmeshing + "." + keyCoinbase, From: describeJSON(cb), To: removed,
+			Why: "a node that never smeshes has no coinbase"})
+	}
+	sm[keySmeshingStart] = false
+	delete(sm, keyCoinbase)
+	return repairs, nil
+}
+
+func describeJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // object returns tree[key] as an object, creating it when absent. CheckSafe
@@ -357,7 +481,11 @@ func checkRendered(tree map[string]any) error {
 		return fmt.Errorf("no api section")
 	}
 	for _, k := range []string{keyPrivateListener, keyPostListener} {
-		addr, _ := api[k].(string)
+		v, present := api[k]
+		if !present && k == keyPostListener {
+			continue // releases before v1.4.0 have no post listener
+		}
+		addr, _ := v.(string)
 		if lo, err := isLoopback(addr); err != nil || !lo {
 			return fmt.Errorf("%s.%s = %q is not loopback", keyAPI, k, addr)
 		}

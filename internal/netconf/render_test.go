@@ -10,6 +10,14 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+var (
+	v12  = semver.MustParse("1.2.13")
+	v150 = semver.MustParse("1.5.0")
+	v176 = semver.MustParse("1.7.6")
 )
 
 func TestCheckSafe(t *testing.T) {
@@ -129,10 +137,14 @@ func TestRenderCurrent(t *testing.T) {
 	in := readTestdata(t, "testnet-current.json")
 	c := mustParse(t, in)
 	before := deepCopy(c.Tree)
-	opts := RenderOptions{CORSOrigins: []string{"https://42.explore.example.org", "https://42.dash.example.org"}}
-	out, err := RenderAPINodeConfig(c, opts)
+	opts := RenderOptions{NodeVersion: v176, CORSOrigins: []string{"https://42.explore.example.org", "https://42.dash.example.org"}}
+	r, err := RenderAPINodeConfig(c, opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	out := r.JSON
+	if len(r.Repairs) != 0 || len(r.Dropped) != 0 || len(r.Notes) != 0 {
+		t.Errorf("a safe current config reported changes: %+v", r)
 	}
 	m := decodeRendered(t, out)
 	want := map[string]any{
@@ -166,7 +178,7 @@ func TestRenderCurrent(t *testing.T) {
 		t.Error("a current config gained the removed grpc-public-services key (current nodes refuse unknown keys)")
 	}
 	again, err := RenderAPINodeConfig(mustParse(t, in), opts)
-	if err != nil || !bytes.Equal(out, again) {
+	if err != nil || !bytes.Equal(out, again.JSON) {
 		t.Errorf("rendering is not deterministic: %v", err)
 	}
 	if !bytes.HasSuffix(out, []byte("}\n")) || !bytes.Contains(out, []byte("\n  \"api\": {\n")) {
@@ -176,20 +188,21 @@ func TestRenderCurrent(t *testing.T) {
 
 func TestRenderLegacyRepairs(t *testing.T) {
 	c := mustParse(t, readTestdata(t, "legacy-public-debug.json"))
-	out, err := RenderAPINodeConfig(c, RenderOptions{GRPCPort: 443, JSONPort: 8443, CORSOrigins: []string{"https://77.explore.example.org", "https://wallet.example.org"}})
+	r, err := RenderAPINodeConfig(c, RenderOptions{NodeVersion: v12, GRPCPort: 443, JSONPort: 8443, CORSOrigins: []string{"https://77.explore.example.org", "https://wallet.example.org"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := r.JSON
 	m := decodeRendered(t, out)
 	want := map[string]any{
 		"api.grpc-public-services":  []any{"globalstate", "mesh", "transaction", "node", "activation"},
 		"api.grpc-private-services": []any{"admin", "smesher", "debug"},
 		"api.grpc-public-listener":  "0.0.0.0:443",
 		"api.grpc-json-listener":    "0.0.0.0:8443",
-		"api.grpc-tls-listener":     "",
-		"api.grpc-tls-services":     []any{},
-		// The config's origin kept, the empty default dropped, no duplicates.
-		"api.grpc-cors-allowed-origins": []any{"https://wallet.example.org", "https://77.explore.example.org"},
+		// v1.2 knows neither the TLS listener nor CORS: both are left out.
+		"api.grpc-tls-listener":         nil,
+		"api.grpc-tls-services":         nil,
+		"api.grpc-cors-allowed-origins": nil,
 		"smeshing.smeshing-start":       false,
 		"smeshing.smeshing-coinbase":    nil,
 		"smeshing.smeshing-opts":        map[string]any{"smeshing-opts-numunits": json.Number("4")},
@@ -203,14 +216,129 @@ func TestRenderLegacyRepairs(t *testing.T) {
 	if bytes.Contains(out, []byte("smeshing-coinbase")) {
 		t.Error("coinbase still in the output")
 	}
+	var repaired, dropped []string
+	for _, c := range r.Repairs {
+		repaired = append(repaired, c.Key+" -> "+c.To)
+	}
+	for _, c := range r.Dropped {
+		dropped = append(dropped, c.Key)
+	}
+	// debug moves to the private list without a repair: it exposes nothing
+	// that controls the node (see privateServices).
+	wantRepaired := []string{"smeshing.smeshing-start -> false", "smeshing.smeshing-coinbase -> (removed)"}
+	if !reflect.DeepEqual(repaired, wantRepaired) {
+		t.Errorf("repairs = %q, want %q", repaired, wantRepaired)
+	}
+	if want := []string{"api.grpc-cors-allowed-origins", "api.grpc-tls-listener", "api.grpc-tls-services"}; !reflect.DeepEqual(dropped, want) {
+		t.Errorf("dropped = %q, want %q", dropped, want)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "grpc-cors-allowed-origins (it exists from v1.6.0)") {
+		t.Errorf("notes = %q", r.Notes)
+	}
 }
 
-func TestRenderLegacyShared(t *testing.T) {
-	out, err := RenderAPINodeConfig(mustParse(t, readTestdata(t, "testnet-118-legacy.json")), RenderOptions{})
+func TestRenderMergesCORSOrigins(t *testing.T) {
+	c := mustParse(t, []byte(`{"api":{"grpc-cors-allowed-origins":["", "https://wallet.example.org", "https://77.explore.example.org"]}}`))
+	r, err := RenderAPINodeConfig(c, RenderOptions{NodeVersion: v176, CORSOrigins: []string{"https://77.explore.example.org", "https://77.dash.example.org"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := decodeRendered(t, out)
+	// The config's origins kept, the empty default dropped, no duplicates.
+	want := []any{"https://wallet.example.org", "https://77.explore.example.org", "https://77.dash.example.org"}
+	if got := at(decodeRendered(t, r.JSON), "api.grpc-cors-allowed-origins"); !reflect.DeepEqual(got, want) {
+		t.Errorf("origins = %#v, want %#v", got, want)
+	}
+}
+
+func TestRenderRepairsTheSharedUnsafeConfig(t *testing.T) {
+	r, err := RenderAPINodeConfig(mustParse(t, readTestdata(t, "unsafe-public-smesher.json")), RenderOptions{NodeVersion: v176})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decodeRendered(t, r.JSON)
+	if got := at(m, "api.grpc-private-listener"); got != "127.0.0.1:9093" {
+		t.Errorf("private listener = %v", got)
+	}
+	var changes []string
+	for _, c := range append(r.Repairs, r.Dropped...) {
+		changes = append(changes, c.String())
+	}
+	joined := strings.Join(changes, "\n")
+	for _, want := range []string{
+		`api.grpc-private-listener: "0.0.0.0:9093" -> "127.0.0.1:9093" (the private listener serves admin and smesher`,
+		`api.grpc-public-services: ["smesher", "post", "admin"] -> ["node", "mesh"]`,
+		// v1.7.6 refuses the legacy lists altogether.
+		`api.grpc-public-services: ["node","mesh"] -> (removed) (go-spacemesh v1.7.6 does not know it (it exists up to v1.2))`,
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("changes do not contain %q:\n%s", want, joined)
+		}
+	}
+	assertSafeOutput(t, "unsafe-public-smesher.json", r.JSON)
+}
+
+func TestNodeVersion(t *testing.T) {
+	for _, tt := range []struct{ release, override, want, wantErr string }{
+		{release: "v1.7.6", want: "1.7.6"},
+		{release: "1.6.0-rc1", want: "1.6.0-rc1"},
+		{release: "v1.7.6+1", want: "1.7.6+1"},
+		{release: "spacemeshos/go-spacemesh:v1.7.6", want: "1.7.6"},
+		{release: "europe-docker.pkg.dev/p/r/go-spacemesh:v1.5.2-hotfix1", want: "1.5.2-hotfix1"},
+		{release: "develop", wantErr: `node_release "develop" is not a semver tag`},
+		{release: "spacemeshos/go-spacemesh-dev:4f2a9c1", wantErr: "set node_version"},
+		{release: "spacemeshos/go-spacemesh@sha256:" + strings.Repeat("a", 64), wantErr: "set node_version"},
+		{release: "develop", override: "v1.7.6", want: "1.7.6"},
+		{release: "v1.7.6", override: "1.6", wantErr: `expected a go-spacemesh version such as 1.7.6, got "1.6"`},
+	} {
+		v, err := NodeVersion(tt.release, tt.override)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("NodeVersion(%q, %q) = %v, %v; want error containing %q", tt.release, tt.override, v, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || v.String() != tt.want {
+			t.Errorf("NodeVersion(%q, %q) = %v, %v; want %s", tt.release, tt.override, v, err, tt.want)
+		}
+	}
+}
+
+func TestRenderedKeysFollowTheRelease(t *testing.T) {
+	c := mustParse(t, readTestdata(t, "testnet-current.json"))
+	for _, tt := range []struct {
+		version      string
+		have, absent []string
+	}{
+		{"1.2.13", []string{"grpc-json-listener"}, []string{"grpc-tls-listener", "grpc-post-listener", "grpc-tls-services", "grpc-cors-allowed-origins"}},
+		{"1.3.11", []string{"grpc-tls-listener"}, []string{"grpc-post-listener", "grpc-tls-services", "grpc-cors-allowed-origins"}},
+		{"1.4.0", []string{"grpc-tls-listener", "grpc-post-listener", "grpc-tls-services"}, []string{"grpc-cors-allowed-origins"}},
+		{"1.6.0-rc1", []string{"grpc-cors-allowed-origins", "grpc-post-listener"}, []string{"grpc-public-services"}},
+		{"1.7.6+1", []string{"grpc-cors-allowed-origins"}, []string{"grpc-private-services"}},
+	} {
+		r, err := RenderAPINodeConfig(c, RenderOptions{NodeVersion: semver.MustParse(tt.version), CORSOrigins: []string{"https://1.explore.example.org"}})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.version, err)
+		}
+		api, _ := decodeRendered(t, r.JSON)["api"].(map[string]any)
+		for _, k := range tt.have {
+			if _, ok := api[k]; !ok {
+				t.Errorf("%s: api.%s missing", tt.version, k)
+			}
+		}
+		for _, k := range tt.absent {
+			if _, ok := api[k]; ok {
+				t.Errorf("%s: api.%s present, the release does not know it", tt.version, k)
+			}
+		}
+	}
+}
+
+func TestRenderLegacyShared(t *testing.T) {
+	r, err := RenderAPINodeConfig(mustParse(t, readTestdata(t, "testnet-118-legacy.json")), RenderOptions{NodeVersion: v12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decodeRendered(t, r.JSON)
 	// The shared legacy config puts its JSON gateway on 9094; ours uses the
 	// chosen port, and the lists it had right stay as they were.
 	for k, v := range map[string]any{
@@ -235,19 +363,20 @@ func TestRenderErrors(t *testing.T) {
 		field   string
 		wantMsg string
 	}{
-		{name: "unsafe", data: string(readTestdata(t, "unsafe-public-smesher.json")), wantErr: ErrUnsafe, wantMsg: "api.grpc-private-listener"},
-		{name: "same ports", data: `{}`, opts: RenderOptions{GRPCPort: 9000, JSONPort: 9000}, field: FieldAPIJSONPort, wantMsg: "share port 9000"},
-		{name: "bad port", data: `{}`, opts: RenderOptions{GRPCPort: 65536}, field: FieldAPIGRPCPort, wantMsg: "got 65536"},
-		{name: "public port collides with private listener", data: `{}`, opts: RenderOptions{GRPCPort: 9093}, wantErr: ErrInvalid, wantMsg: `api.grpc-private-listener = "127.0.0.1:9093" uses port 9093`},
-		{name: "cors not a list", data: `{"api":{"grpc-cors-allowed-origins":"*"}}`, wantErr: ErrInvalid, wantMsg: "api.grpc-cors-allowed-origins must be a list"},
-		{name: "smeshing not an object", data: `{"smeshing":true}`, wantErr: ErrInvalid, wantMsg: "smeshing must be an object"},
-		{name: "private services not a list", data: `{"api":{"grpc-public-services":["debug"],"grpc-private-services":"admin"}}`, wantErr: ErrInvalid, wantMsg: "api.grpc-private-services must be a list"},
+		{name: "no node version", data: `{}`, opts: RenderOptions{}, wantMsg: "node release that runs the config is not known"},
+		{name: "unparsable private listener", data: `{"api":{"grpc-private-listener":"9093"}}`, opts: RenderOptions{NodeVersion: v176}, wantErr: ErrInvalid, wantMsg: `"9093" is not a "host:port"`},
+		{name: "same ports", data: `{}`, opts: RenderOptions{NodeVersion: v176, GRPCPort: 9000, JSONPort: 9000}, field: FieldAPINodeJSONPort, wantMsg: "share port 9000"},
+		{name: "bad port", data: `{}`, opts: RenderOptions{NodeVersion: v176, GRPCPort: 65536}, field: FieldAPINodeGRPCPort, wantMsg: "got 65536"},
+		{name: "public port collides with private listener", data: `{}`, opts: RenderOptions{NodeVersion: v176, GRPCPort: 9093}, wantErr: ErrInvalid, wantMsg: `api.grpc-private-listener = "127.0.0.1:9093" uses port 9093`},
+		{name: "cors not a list", data: `{"api":{"grpc-cors-allowed-origins":"*"}}`, opts: RenderOptions{NodeVersion: v176}, wantErr: ErrInvalid, wantMsg: "api.grpc-cors-allowed-origins must be a list"},
+		{name: "smeshing not an object", data: `{"smeshing":true}`, opts: RenderOptions{NodeVersion: v176}, wantErr: ErrInvalid, wantMsg: "smeshing must be an object"},
+		{name: "private services not a list", data: `{"api":{"grpc-public-services":["debug"],"grpc-private-services":"admin"}}`, opts: RenderOptions{NodeVersion: v176}, wantErr: ErrInvalid, wantMsg: "api.grpc-private-services must be a list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := RenderAPINodeConfig(mustParse(t, []byte(tt.data)), tt.opts)
+			r, err := RenderAPINodeConfig(mustParse(t, []byte(tt.data)), tt.opts)
 			if err == nil {
-				t.Fatalf("rendered:\n%s", out)
+				t.Fatalf("rendered:\n%s", r.JSON)
 			}
 			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 				t.Errorf("error %v is not %v", err, tt.wantErr)
@@ -338,14 +467,15 @@ func TestEveryRenderedConfigIsSafe(t *testing.T) {
 			}
 			continue
 		}
-		for _, opts := range []RenderOptions{{}, {GRPCPort: 443, JSONPort: 8443}, {GRPCPort: 9092, JSONPort: 9095, CORSOrigins: []string{"https://a.example.org"}}} {
-			out, err := RenderAPINodeConfig(c, opts)
+		for _, opts := range []RenderOptions{{NodeVersion: v176}, {NodeVersion: v12, GRPCPort: 443, JSONPort: 8443}, {NodeVersion: v150, GRPCPort: 9092, JSONPort: 9095, CORSOrigins: []string{"https://a.example.org"}}} {
+			r, err := RenderAPINodeConfig(c, opts)
 			if err != nil {
-				if !errors.Is(err, ErrUnsafe) {
+				if !errors.Is(err, ErrInvalid) {
 					t.Errorf("%s: %v", name, err)
 				}
 				continue
 			}
+			out := r.JSON
 			rendered++
 			assertSafeOutput(t, name, out)
 			if err := checkRendered(decodeRendered(t, out)); err != nil {
@@ -353,7 +483,7 @@ func TestEveryRenderedConfigIsSafe(t *testing.T) {
 			}
 			// Rendering the rendered config changes nothing: it is a fixed point.
 			again, err := RenderAPINodeConfig(mustParse(t, out), opts)
-			if err != nil || !bytes.Equal(again, out) {
+			if err != nil || !bytes.Equal(again.JSON, out) || len(again.Repairs) != 0 || len(again.Dropped) != 0 {
 				t.Errorf("%s: re-rendering changed the config (%v)", name, err)
 			}
 		}

@@ -2,7 +2,9 @@ package netconf
 
 import (
 	"fmt"
+	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,10 +20,21 @@ const (
 	DefaultExplorerHostPattern = "{net_id}.explore.{domain}"
 	DefaultDashHostPattern     = "{net_id}.dash.{domain}"
 
-	// DefaultAPIJSONPort and DefaultAPIGRPCPort are the ports the service
-	// spec gives the API's JSON gateway and gRPC endpoint.
-	DefaultAPIJSONPort = 9091
-	DefaultAPIGRPCPort = 9092
+	DefaultStatsHostPattern = "{net_id}.stats.{domain}"
+
+	// DefaultAPIJSONPort and DefaultAPIGRPCPort are the ports of the API's
+	// public URLs: one https host on 443 serves gRPC and the JSON gateway
+	// (the ingress routes by content type). Smapp dials grpcAPI on 443
+	// whatever port the URL names (smapp desktop/main/utils.ts).
+	DefaultAPIJSONPort = 443
+	DefaultAPIGRPCPort = 443
+
+	// DefaultNodeGRPCPort is the node's own public gRPC listener port
+	// (go-spacemesh grpcserver.DefaultConfig: 0.0.0.0:9092);
+	// DefaultNodeJSONPort the port this package gives its JSON gateway, which
+	// the node leaves off by default.
+	DefaultNodeGRPCPort = 9092
+	DefaultNodeJSONPort = 9091
 )
 
 // Option names, as the Terraform resource calls them. Errors about an option
@@ -34,6 +47,11 @@ const (
 	FieldDashHostPattern     = "dash_host_pattern"
 	FieldAPIJSONPort         = "api_json_port"
 	FieldAPIGRPCPort         = "api_grpc_port"
+	FieldStatsHostPattern    = "stats_api_host_pattern"
+	FieldAPINodeGRPCPort     = "api_node_grpc_port"
+	FieldAPINodeJSONPort     = "api_node_json_port"
+	FieldNodeVersion         = "node_version"
+	FieldCORSOrigins         = "cors_origins"
 )
 
 // FieldError is an invalid option.
@@ -52,26 +70,41 @@ type ServiceOptions struct {
 	APIHostPattern      string
 	ExplorerHostPattern string
 	DashHostPattern     string
+	StatsHostPattern    string
 	APIJSONPort         int
 	APIGRPCPort         int
+	// ExtraOrigins are further browser origins allowed to call the APIs,
+	// e.g. the frontends' network-independent hosts.
+	ExtraOrigins []string
 }
 
 // Services are a network's public endpoints: the URLs published in the
 // discovery entry and the bare host names DNS records are made for.
 type Services struct {
-	APIHost      string
-	ExplorerHost string
-	DashHost     string
-	APIJSONURL   string // https://<api host>:<json port>
-	APIGRPCURL   string // https://<api host>:<grpc port>
-	ExplorerURL  string // https://<explorer host>/
-	DashURL      string // https://<dash host>/
+	APIHost        string
+	ExplorerHost   string
+	DashHost       string
+	StatsHost      string
+	APIJSONURL     string // https://<api host>[:<json port>]
+	APIGRPCURL     string // https://<api host>[:<grpc port>]
+	ExplorerURL    string // https://<explorer host>/
+	DashURL        string // https://<dash host>/
+	StatsAPIURL    string // https://<stats host>
+	ExplorerAPIURL string // the stats API: explorer-stats-api serves the explorer
+	DashAPIURL     string // https://<stats host>/#dash-<net_id>: a key, unique per network
+	extraOrigins   []string
 }
 
 // Origins are the browser origins of the explorer and dashboard frontends:
-// what the API node's JSON gateway must allow for CORS.
+// what the API node's JSON gateway and the stats API must allow for CORS.
 func (s Services) Origins() []string {
-	return []string{"https://" + s.ExplorerHost, "https://" + s.DashHost}
+	out := []string{"https://" + s.ExplorerHost, "https://" + s.DashHost}
+	for _, o := range s.extraOrigins {
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // ServiceURLs builds the endpoints. Every URL is https: it is the only scheme
@@ -105,10 +138,22 @@ func ServiceURLs(o ServiceOptions) (Services, error) {
 	if s.DashHost, err = host(FieldDashHostPattern, o.DashHostPattern, DefaultDashHostPattern); err != nil {
 		return Services{}, err
 	}
+	if s.StatsHost, err = host(FieldStatsHostPattern, o.StatsHostPattern, DefaultStatsHostPattern); err != nil {
+		return Services{}, err
+	}
+	for _, origin := range o.ExtraOrigins {
+		if err := CheckOrigin(origin); err != nil {
+			return Services{}, &FieldError{FieldCORSOrigins, err.Error()}
+		}
+	}
+	s.extraOrigins = o.ExtraOrigins
 	s.APIJSONURL = httpsURL(s.APIHost, jsonPort, "")
 	s.APIGRPCURL = httpsURL(s.APIHost, grpcPort, "")
 	s.ExplorerURL = httpsURL(s.ExplorerHost, 443, "/")
 	s.DashURL = httpsURL(s.DashHost, 443, "/")
+	s.StatsAPIURL = httpsURL(s.StatsHost, 443, "")
+	s.ExplorerAPIURL = s.StatsAPIURL
+	s.DashAPIURL = s.StatsAPIURL + "/#dash-" + strconv.FormatInt(o.NetID, 10)
 	return s, nil
 }
 
@@ -152,6 +197,26 @@ func expandHost(field, pattern string, netID int64, domain string) (string, erro
 		return "", &FieldError{field, fmt.Sprintf("pattern %q gives %q, which is not a valid host name: %v", pattern, h, err)}
 	}
 	return h, nil
+}
+
+// CheckOrigin accepts a browser origin as CORS lists it: https://host[:port],
+// nothing after.
+func CheckOrigin(o string) error {
+	rest, ok := strings.CutPrefix(o, "https://")
+	if !ok || rest == "" || strings.ContainsAny(rest, "/?#@") {
+		return fmt.Errorf("expected an https origin such as \"https://explore.example.org\" (no path), got %q", o)
+	}
+	host := rest
+	if h, p, err := net.SplitHostPort(rest); err == nil {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("origin %q has an invalid port", o)
+		}
+		host = h
+	}
+	if err := ValidateHostname(host); err != nil {
+		return fmt.Errorf("origin %q: %v", o, err)
+	}
+	return nil
 }
 
 // ValidateHostPattern checks a host-name pattern before it is expanded (the

@@ -3,6 +3,7 @@ package netconf
 import (
 	"errors"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -20,17 +21,23 @@ func TestServiceURLs(t *testing.T) {
 			opts: ServiceOptions{NetID: 118, Domain: "spacemesh.io"},
 			want: Services{
 				APIHost: "118.api.spacemesh.io", ExplorerHost: "118.explore.spacemesh.io", DashHost: "118.dash.spacemesh.io",
-				APIJSONURL: "https://118.api.spacemesh.io:9091", APIGRPCURL: "https://118.api.spacemesh.io:9092",
+				StatsHost:  "118.stats.spacemesh.io",
+				APIJSONURL: "https://118.api.spacemesh.io", APIGRPCURL: "https://118.api.spacemesh.io",
 				ExplorerURL: "https://118.explore.spacemesh.io/", DashURL: "https://118.dash.spacemesh.io/",
+				StatsAPIURL: "https://118.stats.spacemesh.io", ExplorerAPIURL: "https://118.stats.spacemesh.io",
+				DashAPIURL: "https://118.stats.spacemesh.io/#dash-118",
 			},
 		},
 		{
 			name: "443 is omitted, other ports kept",
-			opts: ServiceOptions{NetID: 7, Domain: "example.org", APIJSONPort: 443, APIGRPCPort: 8443},
+			opts: ServiceOptions{NetID: 7, Domain: "example.org", APIJSONPort: 443, APIGRPCPort: 8443, ExtraOrigins: []string{"https://explore.example.org"}},
 			want: Services{
 				APIHost: "7.api.example.org", ExplorerHost: "7.explore.example.org", DashHost: "7.dash.example.org",
+				StatsHost:  "7.stats.example.org",
 				APIJSONURL: "https://7.api.example.org", APIGRPCURL: "https://7.api.example.org:8443",
 				ExplorerURL: "https://7.explore.example.org/", DashURL: "https://7.dash.example.org/",
+				StatsAPIURL: "https://7.stats.example.org", ExplorerAPIURL: "https://7.stats.example.org",
+				DashAPIURL: "https://7.stats.example.org/#dash-7", extraOrigins: []string{"https://explore.example.org"},
 			},
 		},
 		{
@@ -38,21 +45,26 @@ func TestServiceURLs(t *testing.T) {
 			opts: ServiceOptions{
 				NetID: 15, Domain: "Example.ORG",
 				APIHostPattern: "testnet-{net_id}-api.{domain}", ExplorerHostPattern: "explorer-{net_id}.sm.example.net",
-				DashHostPattern: "{net_id}-dash.{domain}",
+				DashHostPattern: "{net_id}-dash.{domain}", StatsHostPattern: "stats-{net_id}.{domain}",
+				APIJSONPort: 9091, APIGRPCPort: 9092,
 			},
 			want: Services{
 				APIHost: "testnet-15-api.example.org", ExplorerHost: "explorer-15.sm.example.net", DashHost: "15-dash.example.org",
+				StatsHost:  "stats-15.example.org",
 				APIJSONURL: "https://testnet-15-api.example.org:9091", APIGRPCURL: "https://testnet-15-api.example.org:9092",
 				ExplorerURL: "https://explorer-15.sm.example.net/", DashURL: "https://15-dash.example.org/",
+				StatsAPIURL: "https://stats-15.example.org", ExplorerAPIURL: "https://stats-15.example.org",
+				DashAPIURL: "https://stats-15.example.org/#dash-15",
 			},
 		},
 		{
 			name: "no domain needed when no pattern uses it",
-			opts: ServiceOptions{NetID: 3, APIHostPattern: "a{net_id}.example.org", ExplorerHostPattern: "e{net_id}.example.org", DashHostPattern: "d{net_id}.example.org"},
+			opts: ServiceOptions{NetID: 3, APIHostPattern: "a{net_id}.example.org", ExplorerHostPattern: "e{net_id}.example.org", DashHostPattern: "d{net_id}.example.org", StatsHostPattern: "s{net_id}.example.org"},
 			want: Services{
-				APIHost: "a3.example.org", ExplorerHost: "e3.example.org", DashHost: "d3.example.org",
-				APIJSONURL: "https://a3.example.org:9091", APIGRPCURL: "https://a3.example.org:9092",
+				APIHost: "a3.example.org", ExplorerHost: "e3.example.org", DashHost: "d3.example.org", StatsHost: "s3.example.org",
+				APIJSONURL: "https://a3.example.org", APIGRPCURL: "https://a3.example.org",
 				ExplorerURL: "https://e3.example.org/", DashURL: "https://d3.example.org/",
+				StatsAPIURL: "https://s3.example.org", ExplorerAPIURL: "https://s3.example.org", DashAPIURL: "https://s3.example.org/#dash-3",
 			},
 		},
 		{name: "zero net id", opts: ServiceOptions{Domain: "example.org"}, wantField: FieldNetID, wantMsg: "positive"},
@@ -87,6 +99,8 @@ func TestServiceURLs(t *testing.T) {
 			wantField: FieldAPIHostPattern, wantMsg: `gives "-1.api.example.org"`,
 		},
 		{name: "port too large", opts: ServiceOptions{NetID: 1, Domain: "example.org", APIJSONPort: 70000}, wantField: FieldAPIJSONPort, wantMsg: "got 70000"},
+		{name: "origin with a path", opts: ServiceOptions{NetID: 1, Domain: "example.org", ExtraOrigins: []string{"https://explore.example.org/"}}, wantField: FieldCORSOrigins, wantMsg: "no path"},
+		{name: "http origin", opts: ServiceOptions{NetID: 1, Domain: "example.org", ExtraOrigins: []string{"http://explore.example.org"}}, wantField: FieldCORSOrigins, wantMsg: "expected an https origin"},
 		{name: "negative port", opts: ServiceOptions{NetID: 1, Domain: "example.org", APIGRPCPort: -1}, wantField: FieldAPIGRPCPort, wantMsg: "got -1"},
 	}
 	for _, tt := range tests {
@@ -105,7 +119,7 @@ func TestServiceURLs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ServiceURLs =\n%+v\nwant\n%+v", got, tt.want)
 			}
 			for _, u := range []string{got.APIJSONURL, got.APIGRPCURL, got.ExplorerURL, got.DashURL} {

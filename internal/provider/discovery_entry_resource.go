@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -65,6 +66,11 @@ type discoveryEntryModel struct {
 	SmappBaseDownloadURL types.String   `tfsdk:"smapp_base_download_url"`
 	NodeBaseDownloadURL  types.String   `tfsdk:"node_base_download_url"`
 	GenesisID            types.String   `tfsdk:"genesis_id"`
+	StatsAPI             types.String   `tfsdk:"stats_api"`
+	DashAPI              types.String   `tfsdk:"dash_api"`
+	ExplorerAPI          types.String   `tfsdk:"explorer_api"`
+	WaitForSync          types.Bool     `tfsdk:"wait_for_sync"`
+	SyncTimeout          types.String   `tfsdk:"sync_timeout"`
 	Extra                types.Map      `tfsdk:"extra"`
 	First                types.Bool     `tfsdk:"first"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
@@ -83,13 +89,25 @@ var entryAttrs = [...]struct {
 	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`). Smapp dials port 443 whatever port this names."},
 	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`)."},
 	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`)."},
-	{"min_node_release", discovery.FieldMinNodeRelease, "Oldest supported full-node release, semver (`min-node-release` / `minNodeVersion`)."},
-	{"latest_node_release", discovery.FieldLatestNodeRelease, "Newest supported full-node release, semver (`latest-node-release` / `maxNodeVersion`)."},
-	{"min_smapp_release", discovery.FieldMinSmappRelease, "Oldest supported Smapp release, semver (`min-smapp-release` / `minSmappRelease`)."},
-	{"latest_smapp_release", discovery.FieldLatestSmappRelease, "Newest supported Smapp release, semver (`latest-smapp-release` / `latestSmappRelease`)."},
-	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads (`smapp-base-download-url` / `smappBaseDownloadUrl`)."},
-	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
-	{"genesis_id", discovery.FieldGenesisID, "Genesis id Smapp checks, 40 hex digits (`genesis-id` / `genesisID`). Required by the `smapp` format."},
+	{"min_node_release", discovery.FieldMinNodeRelease, "Oldest supported full-node release, semver (`min-node-release` / `minNodeVersion`). A leading `v` is accepted and not written: clients get bare semver."},
+	{"latest_node_release", discovery.FieldLatestNodeRelease, "Newest supported full-node release, semver (`latest-node-release` / `maxNodeVersion`). Written as bare semver."},
+	{"min_smapp_release", discovery.FieldMinSmappRelease, "Oldest supported Smapp release, semver (`min-smapp-release` / `minSmappRelease`). Written as bare semver."},
+	{"latest_smapp_release", discovery.FieldLatestSmappRelease, "Newest supported Smapp release, semver (`latest-smapp-release` / `latestSmappRelease`). Written as bare semver (`1.7.2`, never `v1.7.2`): Smapp's updater fetches `${smappBaseDownloadUrl}/v${latestSmappRelease}`."},
+	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads, without a trailing `/` (`smapp-base-download-url` / `smappBaseDownloadUrl`): Smapp appends `/v<release>`."},
+	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads, without a trailing `/` (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
+	{"genesis_id", discovery.FieldGenesisID, "Genesis id as Smapp computes it, 40 hex digits (`genesis-id` / `genesisID`; `spacemesh_network` exports it as `smapp_genesis_id`). Optional: Smapp >= 1.0 recomputes it from the config; older builds read it."},
+	{"stats_api", discovery.FieldStatsAPI, "https URL of the network's explorer stats API, `explorer-stats-api` (`stats-api` / `statsAPI`). The explorer and dashboard frontends read it."},
+	{"dash_api", discovery.FieldDashAPI, "The dashboard's per-network key (`dash-api` / `dashAPI`): the explorer frontend uses it to tell networks apart, so it must be unique per network. An https or wss URL."},
+	{"explorer_api", discovery.FieldExplorerAPI, "https URL of the explorer API (`explorer-api` / `explorerAPI`)."},
+}
+
+// optionalEntryField tells which modelled fields may be left out.
+func optionalEntryField(f discovery.Field) bool {
+	switch f {
+	case discovery.FieldGenesisID, discovery.FieldStatsAPI, discovery.FieldDashAPI, discovery.FieldExplorerAPI:
+		return true
+	}
+	return false
 }
 
 func (m *discoveryEntryModel) field(f discovery.Field) *types.String {
@@ -107,6 +125,9 @@ func (m *discoveryEntryModel) field(f discovery.Field) *types.String {
 		discovery.FieldSmappBaseDownloadURL: &m.SmappBaseDownloadURL,
 		discovery.FieldNodeBaseDownloadURL:  &m.NodeBaseDownloadURL,
 		discovery.FieldGenesisID:            &m.GenesisID,
+		discovery.FieldStatsAPI:             &m.StatsAPI,
+		discovery.FieldDashAPI:              &m.DashAPI,
+		discovery.FieldExplorerAPI:          &m.ExplorerAPI,
 	}[f]
 }
 
@@ -139,25 +160,38 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 			Default:             booldefault.StaticBool(false),
 			MarkdownDescription: "Keep this entry first in the document: the web frontends take the first entry as their default network. New entries are otherwise added at the end, and entries keep their positions. Moving another entry in front of this one is drift, put back by the next apply; setting it to `false` leaves the entry where it is. Give it to one entry per document.",
 		},
+		"wait_for_sync": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			MarkdownDescription: "Publish the network only once it answers: before the entry is created, poll `POST <api_json>/spacemesh.v2alpha1.NodeService/Status` through the public URL until the node reports `SYNC_STATUS_SYNCED`, logging its progress. " +
+				"On timeout nothing is written and the error says what the node answered last. Uses the system trust store, `SSL_CERT_FILE` and `HTTPS_PROXY`. Only creation waits; updates are written at once.",
+		},
+		"sync_timeout": schema.StringAttribute{
+			Optional: true, Computed: true, Default: stringdefault.StaticString(defaultSyncTimeout.String()),
+			MarkdownDescription: "How long `wait_for_sync` waits, as a Go duration (default `30m0s`). The `timeouts.create` deadline applies to the document write after it.",
+			Validators:          []validator.String{durationValidator()},
+		},
 		"extra": schema.MapAttribute{
 			ElementType:         types.StringType,
 			Optional:            true,
-			MarkdownDescription: "Further keys written as they are, e.g. `explorerAPI`, `dashAPI`, `statsAPI`. May not use a key the provider manages.",
+			MarkdownDescription: "Further keys written as they are (strings), e.g. `explorerVersion`. May not use a key the provider manages in either format.",
 			Validators: []validator.Map{
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},
 		},
 	}
 	for _, a := range entryAttrs {
-		s := schema.StringAttribute{Required: true, MarkdownDescription: a.desc}
+		s := schema.StringAttribute{Required: !optionalEntryField(a.field), Optional: optionalEntryField(a.field), MarkdownDescription: a.desc}
 		switch a.field {
 		case discovery.FieldNetName:
 			s.Validators = []validator.String{stringvalidator.LengthAtLeast(1)}
 		case discovery.FieldMinNodeRelease, discovery.FieldLatestNodeRelease, discovery.FieldMinSmappRelease, discovery.FieldLatestSmappRelease:
 			s.Validators = []validator.String{releaseValidator()}
 		case discovery.FieldGenesisID:
-			s.Required, s.Optional = false, true
 			s.Validators = []validator.String{genesisIDValidator()}
+		case discovery.FieldSmappBaseDownloadURL, discovery.FieldNodeBaseDownloadURL:
+			s.Validators = []validator.String{baseDownloadURLValidator()}
+		case discovery.FieldDashAPI:
+			s.Validators = []validator.String{dashAPIValidator()}
 		default:
 			s.Validators = []validator.String{httpsURLValidator()}
 		}
@@ -203,10 +237,6 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
 	}
 	if r.data.format == discovery.FormatSmapp {
-		if plan.GenesisID.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("genesis_id"), "genesis_id is required",
-				"The provider writes the smapp format, and Smapp refuses a network entry without genesisID: set genesis_id (spacemesh_network exports it as smapp_genesis_id).")
-		}
 		if u, err := url.Parse(plan.APIGRPC.ValueString()); err == nil && u.Port() != "" && u.Port() != "443" && !plan.APIGRPC.IsUnknown() {
 			resp.Diagnostics.AddAttributeWarning(path.Root("api_grpc"), "Smapp ignores this port",
 				fmt.Sprintf("api_grpc is %q, but Smapp dials grpcAPI on port 443 whatever port the URL names: serve gRPC on 443 or Smapp clients will not reach it.", plan.APIGRPC.ValueString()))
@@ -241,12 +271,16 @@ func (m *discoveryEntryModel) toEntry(ctx context.Context) (discovery.Entry, dia
 func (m *discoveryEntryModel) fromEntry(e discovery.Entry) diag.Diagnostics {
 	m.NetID = types.Int64Value(e.NetID)
 	for _, a := range entryAttrs {
-		v := e.Get(a.field)
-		if v == "" && a.field == discovery.FieldGenesisID {
-			*m.field(a.field) = types.StringNull()
-			continue
+		v, have := e.Get(a.field), m.field(a.field)
+		switch {
+		case v == "" && optionalEntryField(a.field):
+			*have = types.StringNull()
+		case discovery.IsRelease(a.field) && !have.IsNull() && discovery.NormalizeRelease(have.ValueString()) == v:
+			// The configuration may write "v1.7.2"; the document holds
+			// "1.7.2". Same release: keep the configuration's spelling.
+		default:
+			*have = types.StringValue(v)
 		}
-		*m.field(a.field) = types.StringValue(v)
 	}
 	if len(e.Extra) == 0 && m.Extra.IsNull() {
 		return nil
@@ -268,6 +302,9 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	}
 	docURL, entry, ok := r.prepare(ctx, &plan, &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if plan.WaitForSync.ValueBool() && !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, operationTimeout)
@@ -419,6 +456,8 @@ func (r *discoveryEntryResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("net_id"), netID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), entryID(canonical, netID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("first"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_sync"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sync_timeout"), defaultSyncTimeout.String())...)
 }
 
 // prepare resolves the document URL and the entry to write.

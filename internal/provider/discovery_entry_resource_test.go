@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/clientcontract"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store/storetest"
 )
@@ -87,8 +88,10 @@ func entryHCL(name string, netID int, set map[string]string) string {
 		"net_id":                  fmt.Sprint(netID),
 		"net_name":                fmt.Sprintf("%q", fmt.Sprintf("Open Testnet %d", netID)),
 		"conf":                    fmt.Sprintf(`"https://configs.example.org/%d.json"`, netID),
-		"api_json":                fmt.Sprintf(`"https://%d.api.example.org:9091"`, netID),
-		"api_grpc":                fmt.Sprintf(`"https://%d.api.example.org:9092"`, netID),
+		"api_json":                fmt.Sprintf(`"https://%d.api.example.org"`, netID),
+		"api_grpc":                fmt.Sprintf(`"https://%d.api.example.org"`, netID),
+		"stats_api":               fmt.Sprintf(`"https://%d.stats.example.org"`, netID),
+		"dash_api":                fmt.Sprintf(`"https://%d.stats.example.org/#dash-%d"`, netID, netID),
 		"explorer":                fmt.Sprintf(`"https://%d.explore.example.org/"`, netID),
 		"dash":                    fmt.Sprintf(`"https://%d.dash.example.org/"`, netID),
 		"min_node_release":        `"1.6.0"`,
@@ -181,7 +184,8 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 			base := env.provider + entryHCL("net", 118, nil)
 			updated := env.provider + entryHCL("net", 118, map[string]string{
 				"latest_smapp_release": `"1.8.0"`,
-				"extra":                `{ explorerAPI = "https://118.explorer-api.example.org/" }`,
+				"explorer_api":         `"https://118.stats.example.org"`,
+				"extra":                `{ explorerVersion = "v2.1.0" }`,
 			})
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
@@ -207,7 +211,9 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 							},
 							func(*terraform.State) error {
 								e := decodeEntries(t, env.read(), "net-id")["118"]
-								if e["api-grpc"] != "https://118.api.example.org:9092" || e["latest-node-release"] != "v1.7.6" || e["net-id"] != json.Number("118") {
+								// latest_node_release is "v1.7.6" in the configuration: clients get bare semver.
+								if e["api-grpc"] != "https://118.api.example.org" || e["latest-node-release"] != "1.7.6" || e["net-id"] != json.Number("118") ||
+									e["stats-api"] != "https://118.stats.example.org" || e["dash-api"] != "https://118.stats.example.org/#dash-118" {
 									return fmt.Errorf("entry written wrongly: %v", e)
 								}
 								return nil
@@ -219,6 +225,10 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 						ImportState:       true,
 						ImportStateId:     env.url + "#118",
 						ImportStateVerify: true,
+						// Import reads the document, which holds bare semver ("1.7.6"); the
+						// configuration says "v1.7.6". The same release: the next apply rewrites
+						// the entry to the same bytes.
+						ImportStateVerifyIgnore: []string{"latest_node_release"},
 					},
 					{
 						Config: updated,
@@ -229,7 +239,7 @@ func TestAccDiscoveryEntryLifecycle(t *testing.T) {
 							checkDocument(t, env, foreignMission, "net-id", "7", "118"),
 							func(*terraform.State) error {
 								e := decodeEntries(t, env.read(), "net-id")["118"]
-								if e["latest-smapp-release"] != "1.8.0" || e["explorerAPI"] != "https://118.explorer-api.example.org/" {
+								if e["latest-smapp-release"] != "1.8.0" || e["explorer-api"] != "https://118.stats.example.org" || e["explorerVersion"] != "v2.1.0" {
 									return fmt.Errorf("update not written: %v", e)
 								}
 								return nil
@@ -404,28 +414,73 @@ func TestAccDiscoveryEntryLeavesBrokenDocumentsAlone(t *testing.T) {
 	}
 }
 
+// The smapp format as the clients read it: netID a number, bare semver,
+// genesisID optional, the frontends' keys first-class; every document written
+// passes every client's schema.
 func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
-	seed, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", "smapp-format.json"))
+	seed, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", "smapp-current.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := gcsEnv(t, "smapp")
 	env.write(seed)
 	genesis := `"a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"`
+	noGenesis := env.provider + entryHCL("net", 118, map[string]string{
+		"latest_smapp_release": `"v1.7.2"`, "explorer_api": `"https://118.stats.example.org"`,
+	})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:      env.provider + entryHCL("net", 118, nil),
-				ExpectError: regexp.MustCompile(`(?s)genesis_id is required.*Smapp refuses`),
-			},
-			{
-				Config: env.provider + entryHCL("net", 118, map[string]string{"genesis_id": genesis, "api_grpc": `"https://118.api.example.org"`}),
+				Config: noGenesis,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDocument(t, env, string(seed), "netID", "15", "118"),
+					checkClientContract(env),
+					// The configuration's "v1.7.2" stays in state; the document has "1.7.2".
+					resource.TestCheckResourceAttr("spacemesh_discovery_entry.net", "latest_smapp_release", "v1.7.2"),
+					func(*terraform.State) error {
+						b := env.read()
+						want := `
+  {
+    "netID": 118,
+    "netName": "Open Testnet 118",
+    "conf": "https://configs.example.org/118.json",
+    "jsonAPI": "https://118.api.example.org",
+    "grpcAPI": "https://118.api.example.org",
+    "explorer": "https://118.explore.example.org/",
+    "dash": "https://118.dash.example.org/",
+    "minNodeVersion": "1.6.0",
+    "maxNodeVersion": "1.7.6",
+    "minSmappRelease": "1.6.0",
+    "latestSmappRelease": "1.7.2",
+    "smappBaseDownloadUrl": "https://smapp.example.org/dist",
+    "nodeBaseDownloadUrl": "https://nodes.example.org/builds",
+    "statsAPI": "https://118.stats.example.org",
+    "dashAPI": "https://118.stats.example.org/#dash-118",
+    "explorerAPI": "https://118.stats.example.org"
+  }
+]
+`
+						if !bytes.HasSuffix(b, []byte(want)) {
+							return fmt.Errorf("entry 118 is not written as the clients read it:\n%s", b)
+						}
+						return nil
+					},
+				),
+			},
+			// "v1.7.2" and "1.7.2" are the same release: nothing drifts.
+			{Config: noGenesis, PlanOnly: true},
+			{
+				Config: env.provider + entryHCL("net", 118, map[string]string{"genesis_id": genesis, "explorer_api": `"https://118.stats.example.org"`}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spacemesh_discovery_entry.net", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkDocument(t, env, string(seed), "netID", "15", "118"),
+					checkClientContract(env),
 					func(*terraform.State) error {
 						e := decodeEntries(t, env.read(), "netID")["118"]
-						if e["netID"] != "118" || e["genesisID"] != strings.Trim(genesis, `"`) || e["maxNodeVersion"] != "v1.7.6" || e["grpcAPI"] != "https://118.api.example.org" {
+						if e["netID"] != json.Number("118") || e["genesisID"] != strings.Trim(genesis, `"`) || e["latestSmappRelease"] != "1.7.2" {
 							return fmt.Errorf("smapp entry: %v", e)
 						}
 						return nil
@@ -434,6 +489,64 @@ func TestAccDiscoveryEntrySmappFormat(t *testing.T) {
 			},
 		},
 	})
+}
+
+// An entry older tools wrote with a string netID is read, imported, and
+// rewritten with a number on its next update.
+func TestAccDiscoveryEntrySmappStringNetIDRewrittenAsNumber(t *testing.T) {
+	seed, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", "smapp-format.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := gcsEnv(t, "smapp")
+	env.write(seed)
+	cfg := env.provider + entryHCL("old", 15, map[string]string{"net_name": `"Testnet 15 (renamed)"`})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       "spacemesh_discovery_entry.old",
+				ImportState:        true,
+				ImportStateId:      env.url + "#15",
+				ImportStatePersist: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("spacemesh_discovery_entry.old", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkClientContract(env),
+					func(*terraform.State) error {
+						if b := env.read(); !bytes.Contains(b, []byte(`"netID": 15,`)) || bytes.Contains(b, []byte(`"netID": "15"`)) {
+							return fmt.Errorf("netID not rewritten as a number:\n%s", b)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// checkClientContract fails when a client of the smapp format would refuse
+// the document (internal/clientcontract: a JSON Schema per client).
+func checkClientContract(env docEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		vs, err := clientcontract.Check(env.read())
+		if err != nil {
+			return err
+		}
+		if len(vs) > 0 {
+			lines := make([]string, len(vs))
+			for i, v := range vs {
+				lines[i] = v.String()
+			}
+			return fmt.Errorf("a client would refuse the document:\n%s\n%s", strings.Join(lines, "\n"), env.read())
+		}
+		return nil
+	}
 }
 
 func TestAccDiscoveryEntryValidation(t *testing.T) {
@@ -456,6 +569,13 @@ func TestAccDiscoveryEntryValidation(t *testing.T) {
 		{"empty name", map[string]string{"net_name": `""`}, `(?s)net_name.*at least 1`},
 		{"bad discovery url", map[string]string{"discovery_url": `"https://example.org/networks.json"`}, `(?s)discovery_url.*expected gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH`},
 		{"missing attribute", map[string]string{"conf": ""}, `(?s)"conf" is required`},
+		{"base url with trailing slash", map[string]string{"smapp_base_download_url": `"https://smapp.example.org/dist/"`}, `(?s)smapp_base_download_url.*without a trailing '/'.*"https://smapp.example.org/dist//v1.2.3"`},
+		{"node base url with trailing slash", map[string]string{"node_base_download_url": `"https://nodes.example.org/"`}, `(?s)node_base_download_url.*without a trailing '/'`},
+		{"http stats api", map[string]string{"stats_api": `"http://118.stats.example.org"`}, `(?s)stats_api.*expected an https URL`},
+		{"ws dash api", map[string]string{"dash_api": `"ws://118.dash.example.org/ws"`}, `(?s)dash_api.*expected an https URL`},
+		{"extra shadows a frontend key", map[string]string{"extra": `{ statsAPI = "https://s.example.org" }`}, `(?s)extra.*statsAPI`},
+		{"bad sync timeout", map[string]string{"sync_timeout": `"soon"`}, `(?s)sync_timeout.*expected a Go duration such as "30m"`},
+		{"negative sync timeout", map[string]string{"sync_timeout": `"-5m"`}, `(?s)sync_timeout.*expected a positive duration`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -504,8 +624,14 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 					func(*terraform.State) error {
 						a, _ := os.ReadFile(envDoc)
 						b, _ := os.ReadFile(ownDoc)
-						if !bytes.Contains(a, []byte(`"net-id": 1`)) || bytes.Contains(a, []byte(`"net-id": 2`)) || !bytes.Contains(b, []byte(`"net-id": 2`)) {
+						// The provider's default format is smapp: netID a number.
+						if !bytes.Contains(a, []byte(`"netID": 1,`)) || bytes.Contains(a, []byte(`"netID": 2,`)) || !bytes.Contains(b, []byte(`"netID": 2,`)) {
 							return fmt.Errorf("entries in the wrong documents:\n%s\n%s", a, b)
+						}
+						for _, doc := range [][]byte{a, b} {
+							if err := checkClientContract(docEnv{read: func() []byte { return doc }})(nil); err != nil {
+								return err
+							}
 						}
 						return nil
 					},
@@ -516,6 +642,10 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 				ImportState:       true,
 				ImportStateId:     "file://" + ownDoc + "#2",
 				ImportStateVerify: true,
+				// Import reads the document, which holds bare semver ("1.7.6"); the
+				// configuration says "v1.7.6". The same release: the next apply rewrites
+				// the entry to the same bytes.
+				ImportStateVerifyIgnore: []string{"latest_node_release"},
 			},
 			{
 				ResourceName:  "spacemesh_discovery_entry.b",
@@ -530,7 +660,7 @@ func TestAccDiscoveryEntryOwnDiscoveryURLAndEnv(t *testing.T) {
 func TestAccDiscoveryDataSource(t *testing.T) {
 	env := gcsEnv(t, "mission")
 	env.write([]byte(foreignMission))
-	cfg := env.provider + entryHCL("net", 118, map[string]string{"extra": `{ statsAPI = "https://stats.example.org" }`}) + `
+	cfg := env.provider + entryHCL("net", 118, map[string]string{"extra": `{ explorerVersion = "v2.1.0" }`}) + `
 data "spacemesh_discovery" "all" {
   depends_on = [spacemesh_discovery_entry.net]
 }
@@ -549,8 +679,9 @@ data "spacemesh_discovery" "all" {
 					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.extra.beta", "true"),
 					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.0.dash", ""),
 					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.net_id", "118"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.api_json", "https://118.api.example.org:9091"),
-					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.extra.statsAPI", "https://stats.example.org"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.api_json", "https://118.api.example.org"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.stats_api", "https://118.stats.example.org"),
+					resource.TestCheckResourceAttr("data.spacemesh_discovery.all", "entries.1.extra.explorerVersion", "v2.1.0"),
 					resource.TestCheckResourceAttrWith("data.spacemesh_discovery.all", "json", func(v string) error {
 						if _, err := discovery.Decode([]byte(v), discovery.FormatMission); err != nil {
 							return err

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -60,6 +62,11 @@ type networkModel struct {
 	DashHostPattern      types.String `tfsdk:"dash_host_pattern"`
 	APIJSONPort          types.Int64  `tfsdk:"api_json_port"`
 	APIGRPCPort          types.Int64  `tfsdk:"api_grpc_port"`
+	StatsHostPattern     types.String `tfsdk:"stats_api_host_pattern"`
+	NodeVersion          types.String `tfsdk:"node_version"`
+	APINodeGRPCPort      types.Int64  `tfsdk:"api_node_grpc_port"`
+	APINodeJSONPort      types.Int64  `tfsdk:"api_node_json_port"`
+	CORSOrigins          types.List   `tfsdk:"cors_origins"`
 
 	GenesisTime    types.String `tfsdk:"genesis_time"`
 	GenesisID      types.String `tfsdk:"genesis_id"`
@@ -77,6 +84,15 @@ type networkModel struct {
 	DashHost       types.String `tfsdk:"dash_host"`
 	APINodeConfig  types.String `tfsdk:"api_node_config"`
 	DiscoveryEntry types.Object `tfsdk:"discovery_entry"`
+
+	StatsAPIURL          types.String `tfsdk:"stats_api_url"`
+	StatsAPIHost         types.String `tfsdk:"stats_api_host"`
+	DashAPIURL           types.String `tfsdk:"dash_api_url"`
+	ExplorerAPIURL       types.String `tfsdk:"explorer_api_url"`
+	LabelsPerUnit        types.Int64  `tfsdk:"labels_per_unit"`
+	LayerDurationSeconds types.Int64  `tfsdk:"layer_duration_seconds"`
+	AllowedOrigins       types.List   `tfsdk:"allowed_origins"`
+	ResolvedNodeVersion  types.String `tfsdk:"api_node_version"`
 }
 
 // discoveryEntryAttrs are exactly the inputs of spacemesh_discovery_entry
@@ -96,6 +112,9 @@ var discoveryEntryAttrs = map[string]attr.Type{
 	"smapp_base_download_url": types.StringType,
 	"node_base_download_url":  types.StringType,
 	"genesis_id":              types.StringType,
+	"stats_api":               types.StringType,
+	"dash_api":                types.StringType,
+	"explorer_api":            types.StringType,
 }
 
 func (r *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -119,7 +138,14 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	port := func(def int64, what string) schema.Int64Attribute {
 		return schema.Int64Attribute{
 			Optional: true, Computed: true, Default: int64default.StaticInt64(def),
-			MarkdownDescription: fmt.Sprintf("Port of the %s in its public URL and on the API node (default `%d`; 443 is left out of the URL). Cloudflare's proxy carries https only on 443, 2053, 2083, 2087, 2096 and 8443; on other ports the DNS record must not be proxied.", what, def),
+			MarkdownDescription: fmt.Sprintf("Port of the %s in its public URL (default `%d`, left out of the URL: one https host on 443 serves gRPC and the JSON gateway, routed by content type). Smapp dials `grpcAPI` on 443 whatever port the URL names.", what, def),
+			Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+		}
+	}
+	nodePort := func(def int64, what string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Optional: true, Computed: true, Default: int64default.StaticInt64(def),
+			MarkdownDescription: fmt.Sprintf("Port of the API node's own %s listener, on 0.0.0.0 inside the cluster (default `%d`); the ingress forwards to it.", what, def),
 			Validators:          []validator.Int64{int64validator.Between(1, 65535)},
 		}
 	}
@@ -165,27 +191,52 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{hostnameValidator()},
 			},
 			"node_release": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The exact go-spacemesh image tag or git ref the API node runs.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Required: true, MarkdownDescription: "The exact go-spacemesh image tag (e.g. `v1.7.6`), image reference or git ref the API node runs. " +
+					"A tag with `+` (devnet tags such as `v1.7.6+1`) is refused: Docker tags cannot hold `+`, and go-spacemesh's image workflow pushes the git tag as it is, so no such image exists; run the commit's image (`spacemeshos/go-spacemesh-dev:<short sha>`) with `node_version` instead.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringCheck{"Invalid node_release", "must be an image tag or reference without '+'", netconf.CheckNodeRelease}},
+			},
+			"node_version": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The go-spacemesh version `node_release` runs, e.g. `1.7.6`, when `node_release` is a branch, a commit or an image by digest. The API node's config holds only keys that version knows (go-spacemesh >= 1.4 refuses unknown keys). Default: the version in `node_release`'s semver tag.",
+				Validators:          []validator.String{releaseValidator()},
+			},
+			"cors_origins": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Further browser origins allowed to call the API node's JSON gateway and the stats API, e.g. the frontends' shared hosts `https://explore.example.org` (the per-network explorer and dashboard origins are always allowed).",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringCheck{"Invalid origin", "must be an https origin", netconf.CheckOrigin})},
 			},
 			"min_node_release":        release("Oldest supported node release, semver (a leading `v` is allowed)."),
 			"latest_node_release":     release("Newest node release, semver; at least `min_node_release`."),
 			"min_smapp_release":       release("Oldest supported Smapp release, semver."),
 			"latest_smapp_release":    release("Newest Smapp release, semver; at least `min_smapp_release`."),
-			"smapp_base_download_url": schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of Smapp downloads.", Validators: []validator.String{httpsURLValidator()}},
-			"node_base_download_url":  schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of node downloads.", Validators: []validator.String{httpsURLValidator()}},
+			"smapp_base_download_url": schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of Smapp downloads, without a trailing `/` (Smapp appends `/v<release>`).", Validators: []validator.String{baseDownloadURLValidator()}},
+			"node_base_download_url":  schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of node downloads, without a trailing `/`.", Validators: []validator.String{baseDownloadURLValidator()}},
 			"api_host_pattern":        pattern(netconf.DefaultAPIHostPattern, "public API (gRPC and JSON gateway)"),
 			"explorer_host_pattern":   pattern(netconf.DefaultExplorerHostPattern, "explorer"),
 			"dash_host_pattern":       pattern(netconf.DefaultDashHostPattern, "dashboard"),
 			"api_json_port":           port(netconf.DefaultAPIJSONPort, "JSON gateway"),
 			"api_grpc_port":           port(netconf.DefaultAPIGRPCPort, "public gRPC API"),
+			"stats_api_host_pattern":  pattern(netconf.DefaultStatsHostPattern, "explorer stats API (`explorer-stats-api`)"),
+			"api_node_grpc_port":      nodePort(netconf.DefaultNodeGRPCPort, "public gRPC"),
+			"api_node_json_port":      nodePort(netconf.DefaultNodeJSONPort, "JSON gateway"),
 
-			"genesis_time":     computed("`genesis.genesis-time`, as written in the config."),
-			"genesis_id":       computed("The node's genesis id: first 20 bytes, hex, of blake3(Unix seconds of the genesis time ++ genesis extra data)."),
-			"smapp_genesis_id": computed("The genesis id Smapp computes and expects in the discovery entry: blake3 of the genesis-time *string* ++ extra data, first 20 bytes, hex. It differs from `genesis_id`."),
-			"hrp":              computed("Address prefix (`main.network-hrp`, else the node's default for the config's preset)."),
-			"layer_duration":   computed("Layer duration as a Go duration, e.g. `5m0s`."),
-			"layers_per_epoch": schema.Int64Attribute{Computed: true, MarkdownDescription: "Layers per epoch."},
+			"genesis_time":           computed("`genesis.genesis-time`, as written in the config."),
+			"genesis_id":             computed("The node's genesis id: first 20 bytes, hex, of blake3(Unix seconds of the genesis time ++ genesis extra data)."),
+			"smapp_genesis_id":       computed("The genesis id Smapp computes and expects in the discovery entry: blake3 of the genesis-time *string* ++ extra data, first 20 bytes, hex. It differs from `genesis_id`."),
+			"hrp":                    computed("Address prefix (`main.network-hrp`, else the node's default for the config's preset)."),
+			"layer_duration":         computed("Layer duration as a Go duration, e.g. `5m0s`."),
+			"layers_per_epoch":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Layers per epoch."},
+			"layer_duration_seconds": schema.Int64Attribute{Computed: true, MarkdownDescription: "Layer duration in seconds."},
+			"labels_per_unit":        schema.Int64Attribute{Computed: true, MarkdownDescription: "`post.post-labels-per-unit`, else the node's default for the config's preset (mainnet 4294967296, testnet 1024): the explorer stats API's `SPACEMESH_LABELS_PER_UNIT` and the frontends' `REACT_APP_LABELS_PER_UNIT`."},
+			"stats_api_url":          computed("https URL of the explorer stats API (the entry's `statsAPI`)."),
+			"stats_api_host":         computed("Host name of the explorer stats API, for its DNS record."),
+			"explorer_api_url":       computed("The entry's `explorerAPI`: the stats API, which serves the explorer."),
+			"dash_api_url":           computed("The entry's `dashAPI`: `<stats_api_url>/#dash-<net_id>`. The explorer frontend uses `dashAPI` only as the key that tells networks apart, so it must be unique per network; this one is, and it points at the service the dashboard reads."),
+			"allowed_origins": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Every browser origin allowed to call the JSON gateway and the stats API: the network's explorer and dashboard, then `cors_origins` (the stats API's `ALLOWED_ORIGINS`).",
+			},
+			"api_node_version": computed("The go-spacemesh version the API node's config is rendered for: `node_version`, else the version in `node_release`."),
 			"config_sha256":    computed("sha256 of the config document, hex."),
 			"api_json_url":     computed("https URL of the JSON gateway."),
 			"api_grpc_url":     computed("https URL of the public gRPC API."),
@@ -195,8 +246,8 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"explorer_host":    computed("Host name of the explorer, for its DNS record."),
 			"dash_host":        computed("Host name of the dashboard, for its DNS record."),
 			"api_node_config": computed("The node config the public API node runs with: the network config with only the public gRPC and JSON listeners on 0.0.0.0, " +
-				"the private and post listeners on loopback, the TLS listener off, CORS for the explorer and dashboard, and smeshing off. " +
-				"A network config that exposes private services is refused."),
+				"the private and post listeners on loopback, the TLS listener off, CORS for `allowed_origins`, smeshing off, and only keys `api_node_version` knows. " +
+				"A network config that exposes private services is repaired in this copy, with a plan-time warning naming each key changed; only a value that cannot be judged (wrong type, an address that does not parse) is refused."),
 			"discovery_entry": schema.SingleNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The attributes of this network's `spacemesh_discovery_entry` (its `genesis_id` is `smapp_genesis_id`).",
@@ -288,82 +339,128 @@ func newNetwork(state, plan *networkModel) (path.Paths, []string) {
 
 // derive sets m's computed attributes from its inputs, leaving unknown what
 // depends on an unknown input. configuredNetID is net_id as written in the
-// configuration (null when left out).
+// configuration (null when left out). The steps: the config (given or
+// fetched), the identity in it, the service URLs, the API node's config, and
+// the discovery entry.
 func (r *networkResource) derive(ctx context.Context, m *networkModel, configuredNetID types.Int64) diag.Diagnostics {
 	var diags diag.Diagnostics
-	unknownStr := types.StringUnknown()
-	for _, p := range []*types.String{&m.ID, &m.GenesisTime, &m.GenesisID, &m.SmappGenesisID, &m.HRP, &m.LayerDuration,
-		&m.ConfigSHA256, &m.APIJSONURL, &m.APIGRPCURL, &m.ExplorerURL, &m.DashURL, &m.APIHost, &m.ExplorerHost, &m.DashHost, &m.APINodeConfig} {
-		*p = unknownStr
+	m.setUnknown(configuredNetID)
+	src := loadNetworkConfig(ctx, m, &diags)
+	if diags.HasError() {
+		return diags
 	}
-	m.LayersPerEpoch = types.Int64Unknown()
+	if src.cfg != nil {
+		if setIdentity(m, src, configuredNetID, &diags); diags.HasError() {
+			return diags
+		}
+	}
+	svc := r.setServices(m, &diags)
+	if diags.HasError() {
+		return diags
+	}
+	if src.cfg != nil && svc != nil {
+		setAPINodeConfig(m, src, svc, &diags)
+	}
+	diags.Append(m.setDiscoveryEntry()...)
+	return diags
+}
+
+// setUnknown marks every computed attribute unknown until a step sets it.
+func (m *networkModel) setUnknown(configuredNetID types.Int64) {
+	for _, p := range []*types.String{&m.ID, &m.GenesisTime, &m.GenesisID, &m.SmappGenesisID, &m.HRP, &m.LayerDuration,
+		&m.ConfigSHA256, &m.APIJSONURL, &m.APIGRPCURL, &m.ExplorerURL, &m.DashURL, &m.APIHost, &m.ExplorerHost, &m.DashHost, &m.APINodeConfig,
+		&m.StatsAPIURL, &m.StatsAPIHost, &m.DashAPIURL, &m.ExplorerAPIURL, &m.ResolvedNodeVersion} {
+		*p = types.StringUnknown()
+	}
+	m.LayersPerEpoch, m.LabelsPerUnit, m.LayerDurationSeconds = types.Int64Unknown(), types.Int64Unknown(), types.Int64Unknown()
+	m.AllowedOrigins = types.ListUnknown(types.StringType)
 	m.NetID = configuredNetID
 	if configuredNetID.IsNull() {
 		m.NetID = types.Int64Unknown()
 	}
+}
 
-	// The config: given, fetched, or not known yet.
-	var (
-		raw        []byte
-		source     = path.Root("config_json")
-		sourceDesc = "config_json"
-	)
+// configSource is the node config and where it came from, for messages.
+type configSource struct {
+	cfg  *netconf.Config
+	path path.Path
+	desc string
+}
+
+// loadNetworkConfig parses config_json, or fetches config_url when
+// config_json is not given. A nil cfg means it is not known yet.
+func loadNetworkConfig(ctx context.Context, m *networkModel, diags *diag.Diagnostics) configSource {
+	src := configSource{path: path.Root("config_json"), desc: "config_json"}
+	var raw []byte
 	switch {
 	case m.ConfigJSON.IsUnknown():
+		return src
 	case !m.ConfigJSON.IsNull():
 		raw = []byte(m.ConfigJSON.ValueString())
 	case m.ConfigURL.IsUnknown():
-		source = path.Root("config_url")
+		src.path = path.Root("config_url")
+		return src
 	default:
-		source, sourceDesc = path.Root("config_url"), "the node config at "+m.ConfigURL.ValueString()
+		src.path, src.desc = path.Root("config_url"), "the node config at "+m.ConfigURL.ValueString()
 		b, err := netconf.Fetch(ctx, networkConfigClient, m.ConfigURL.ValueString())
 		if err != nil {
-			diags.AddAttributeError(source, "Could not fetch the node config",
+			diags.AddAttributeError(src.path, "Could not fetch the node config",
 				fmt.Sprintf("config_url: %v\nThe config is fetched at plan time because config_json is not set; set config_json to plan without network access.", err))
-			return diags
+			return src
 		}
 		raw = b
 	}
+	cfg, err := netconf.Parse(raw)
+	if err != nil {
+		diags.AddAttributeError(src.path, "Invalid node config", fmt.Sprintf("%s: %v", src.desc, err))
+		return src
+	}
+	src.cfg = cfg
+	return src
+}
 
-	var cfg *netconf.Config
-	if raw != nil {
-		var err error
-		if cfg, err = netconf.Parse(raw); err != nil {
-			diags.AddAttributeError(source, "Invalid node config", fmt.Sprintf("%s: %v", sourceDesc, err))
-			return diags
-		}
-		given := configuredNetID.ValueInt64() // 0 when null or unknown
-		id, err := cfg.Identity(given)
-		for _, e := range splitJoined(err) {
-			var ne *netconf.NetIDError
-			switch {
-			case errors.As(e, &ne) && configuredNetID.IsUnknown() && strings.Contains(ne.Msg, "is required"):
-				// net_id is still to come; nothing to say yet.
-			case errors.As(e, &ne):
-				diags.AddAttributeError(path.Root("net_id"), "Invalid net_id", ne.Msg)
-			default:
-				diags.AddAttributeError(source, "Invalid node config", fmt.Sprintf("%s: %v", sourceDesc, e))
-			}
-		}
-		if err == nil {
-			m.NetID = types.Int64Value(id.NetID)
-			m.GenesisTime = types.StringValue(id.GenesisTimeRaw)
-			m.GenesisID = types.StringValue(id.GenesisID)
-			m.SmappGenesisID = types.StringValue(id.SmappGenesisID)
-			m.HRP = types.StringValue(id.HRP)
-			m.LayerDuration = types.StringValue(id.LayerDuration.String())
-			m.LayersPerEpoch = types.Int64Value(id.LayersPerEpoch)
-			m.ConfigSHA256 = types.StringValue(id.ConfigSHA256)
-		}
-		if err := netconf.CheckSafe(cfg); err != nil {
-			diags.AddAttributeError(source, "Unsafe node config", fmt.Sprintf("%s: %v", sourceDesc, err))
-		}
-		if diags.HasError() {
-			return diags
+// setIdentity derives the network identity from the config.
+func setIdentity(m *networkModel, src configSource, configuredNetID types.Int64, diags *diag.Diagnostics) {
+	given := configuredNetID.ValueInt64() // 0 when null or unknown
+	id, err := src.cfg.Identity(given)
+	for _, e := range splitJoined(err) {
+		var ne *netconf.NetIDError
+		switch {
+		case errors.As(e, &ne) && configuredNetID.IsUnknown() && strings.Contains(ne.Msg, "is required"):
+			// net_id is still to come; nothing to say yet.
+		case errors.As(e, &ne):
+			diags.AddAttributeError(path.Root("net_id"), "Invalid net_id", ne.Msg)
+		default:
+			diags.AddAttributeError(src.path, "Invalid node config", fmt.Sprintf("%s: %v", src.desc, e))
 		}
 	}
+	if err != nil {
+		return
+	}
+	m.NetID = types.Int64Value(id.NetID)
+	m.GenesisTime = types.StringValue(id.GenesisTimeRaw)
+	m.GenesisID = types.StringValue(id.GenesisID)
+	m.SmappGenesisID = types.StringValue(id.SmappGenesisID)
+	m.HRP = types.StringValue(id.HRP)
+	m.LayerDuration = types.StringValue(id.LayerDuration.String())
+	m.LayerDurationSeconds = types.Int64Value(int64(id.LayerDuration / time.Second))
+	m.LayersPerEpoch = types.Int64Value(id.LayersPerEpoch)
+	m.LabelsPerUnit = types.Int64Value(id.LabelsPerUnit)
+	m.ConfigSHA256 = types.StringValue(id.ConfigSHA256)
+	if gaps := netconf.SmappConfigGaps(src.cfg); len(gaps) > 0 {
+		diags.AddAttributeWarning(src.path, "Smapp cannot keep this config as its offline fallback",
+			fmt.Sprintf("%s lacks what Smapp's isNetConfig (smapp shared/types/guards.ts) requires of the config it caches: %s. "+
+				"The node fills these from its preset; Smapp does not, so wallets have no fallback when the config URL is unreachable. Publish them in the config.",
+				src.desc, strings.Join(gaps, ", ")))
+	}
+}
 
-	// Service URLs: known once the net id, the domain and the patterns are.
+// setServices builds the service URLs once the net id, the domain, the
+// patterns and the origins are known; nil means not yet.
+func (r *networkResource) setServices(m *networkModel, diags *diag.Diagnostics) *netconf.Services {
+	if !m.NetID.IsUnknown() {
+		m.ID = types.StringValue(strconv.FormatInt(m.NetID.ValueInt64(), 10))
+	}
 	domain, domainKnown := m.Domain.ValueString(), !m.Domain.IsUnknown()
 	if m.Domain.IsNull() {
 		domainKnown = r.data != nil
@@ -371,42 +468,90 @@ func (r *networkResource) derive(ctx context.Context, m *networkModel, configure
 			domain = r.data.domain
 		}
 	}
-	var svc *netconf.Services
-	if !m.NetID.IsUnknown() && domainKnown && allKnown(m.APIHostPattern, m.ExplorerHostPattern, m.DashHostPattern, m.APIJSONPort, m.APIGRPCPort) {
-		s, err := netconf.ServiceURLs(netconf.ServiceOptions{
-			NetID: m.NetID.ValueInt64(), Domain: domain,
-			APIHostPattern: m.APIHostPattern.ValueString(), ExplorerHostPattern: m.ExplorerHostPattern.ValueString(),
-			DashHostPattern: m.DashHostPattern.ValueString(),
-			APIJSONPort:     int(m.APIJSONPort.ValueInt64()), APIGRPCPort: int(m.APIGRPCPort.ValueInt64()),
-		})
-		if err != nil {
-			diags.Append(fieldDiag(err, m.Domain.IsNull()))
-			return diags
-		}
-		svc = &s
-		m.ID = types.StringValue(strconv.FormatInt(m.NetID.ValueInt64(), 10))
-		m.APIHost, m.ExplorerHost, m.DashHost = types.StringValue(s.APIHost), types.StringValue(s.ExplorerHost), types.StringValue(s.DashHost)
-		m.APIJSONURL, m.APIGRPCURL = types.StringValue(s.APIJSONURL), types.StringValue(s.APIGRPCURL)
-		m.ExplorerURL, m.DashURL = types.StringValue(s.ExplorerURL), types.StringValue(s.DashURL)
-	} else if !m.NetID.IsUnknown() {
-		m.ID = types.StringValue(strconv.FormatInt(m.NetID.ValueInt64(), 10))
+	if m.NetID.IsUnknown() || !domainKnown || !allKnown(m.APIHostPattern, m.ExplorerHostPattern, m.DashHostPattern, m.StatsHostPattern,
+		m.APIJSONPort, m.APIGRPCPort, m.CORSOrigins) || !allKnown(m.CORSOrigins.Elements()...) {
+		return nil
 	}
-
-	if cfg != nil && svc != nil {
-		out, err := netconf.RenderAPINodeConfig(cfg, netconf.RenderOptions{
-			GRPCPort: int(m.APIGRPCPort.ValueInt64()), JSONPort: int(m.APIJSONPort.ValueInt64()), CORSOrigins: svc.Origins(),
-		})
-		var fe *netconf.FieldError
-		switch {
-		case errors.As(err, &fe):
-			diags.Append(fieldDiag(err, m.Domain.IsNull()))
-		case err != nil:
-			diags.AddAttributeError(source, "Cannot render the API node config", fmt.Sprintf("%s: %v", sourceDesc, err))
-		default:
-			m.APINodeConfig = types.StringValue(string(out))
-		}
+	var extraOrigins []string
+	if !m.CORSOrigins.IsNull() {
+		diags.Append(m.CORSOrigins.ElementsAs(context.Background(), &extraOrigins, false)...)
 	}
+	s, err := netconf.ServiceURLs(netconf.ServiceOptions{
+		NetID: m.NetID.ValueInt64(), Domain: domain,
+		APIHostPattern: m.APIHostPattern.ValueString(), ExplorerHostPattern: m.ExplorerHostPattern.ValueString(),
+		DashHostPattern: m.DashHostPattern.ValueString(), StatsHostPattern: m.StatsHostPattern.ValueString(),
+		APIJSONPort: int(m.APIJSONPort.ValueInt64()), APIGRPCPort: int(m.APIGRPCPort.ValueInt64()),
+		ExtraOrigins: extraOrigins,
+	})
+	if err != nil {
+		diags.Append(fieldDiag(err, m.Domain.IsNull()))
+		return nil
+	}
+	m.APIHost, m.ExplorerHost, m.DashHost = types.StringValue(s.APIHost), types.StringValue(s.ExplorerHost), types.StringValue(s.DashHost)
+	m.StatsAPIHost = types.StringValue(s.StatsHost)
+	m.APIJSONURL, m.APIGRPCURL = types.StringValue(s.APIJSONURL), types.StringValue(s.APIGRPCURL)
+	m.ExplorerURL, m.DashURL = types.StringValue(s.ExplorerURL), types.StringValue(s.DashURL)
+	m.StatsAPIURL, m.ExplorerAPIURL, m.DashAPIURL = types.StringValue(s.StatsAPIURL), types.StringValue(s.ExplorerAPIURL), types.StringValue(s.DashAPIURL)
+	origins, d := types.ListValueFrom(context.Background(), types.StringType, s.Origins())
+	diags.Append(d...)
+	m.AllowedOrigins = origins
+	return &s
+}
 
+// setAPINodeConfig renders the API node's config for the release it runs,
+// warning about every value of the published config it had to change.
+func setAPINodeConfig(m *networkModel, src configSource, svc *netconf.Services, diags *diag.Diagnostics) {
+	if !allKnown(m.NodeRelease, m.NodeVersion, m.APINodeGRPCPort, m.APINodeJSONPort) {
+		return
+	}
+	version, err := netconf.NodeVersion(m.NodeRelease.ValueString(), m.NodeVersion.ValueString())
+	if err != nil {
+		diags.Append(fieldDiag(err, false))
+		return
+	}
+	m.ResolvedNodeVersion = types.StringValue(version.String())
+	rendered, err := netconf.RenderAPINodeConfig(src.cfg, netconf.RenderOptions{
+		NodeVersion: version,
+		GRPCPort:    int(m.APINodeGRPCPort.ValueInt64()), JSONPort: int(m.APINodeJSONPort.ValueInt64()),
+		CORSOrigins: svc.Origins(),
+	})
+	var fe *netconf.FieldError
+	switch {
+	case errors.As(err, &fe):
+		diags.Append(fieldDiag(err, m.Domain.IsNull()))
+		return
+	case err != nil:
+		diags.AddAttributeError(src.path, "Cannot render the API node config", fmt.Sprintf("%s: %v", src.desc, err))
+		return
+	}
+	m.APINodeConfig = types.StringValue(string(rendered.JSON))
+	if len(rendered.Repairs) > 0 {
+		diags.AddAttributeWarning(src.path, "The published node config is unsafe; the API node runs a repaired copy",
+			fmt.Sprintf("%s exposes what a public node must not. api_node_config changes:\n%s\n"+
+				"Every other node that runs the published config as it is exposes the same: fix it at its source.",
+				src.desc, bullets(rendered.Repairs)))
+	}
+	if len(rendered.Dropped) > 0 {
+		diags.AddAttributeWarning(src.path, "Keys left out of the API node config",
+			fmt.Sprintf("go-spacemesh %s refuses to start on config keys it does not know (from v1.4.0), so api_node_config leaves out:\n%s",
+				version, bullets(rendered.Dropped)))
+	}
+	for _, n := range rendered.Notes {
+		diags.AddAttributeWarning(path.Root("node_release"), "API node release limit", n)
+	}
+}
+
+func bullets(changes []netconf.Change) string {
+	lines := make([]string, len(changes))
+	for i, c := range changes {
+		lines[i] = "  - " + c.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// setDiscoveryEntry fills the object a module passes to
+// spacemesh_discovery_entry, one attribute per line.
+func (m *networkModel) setDiscoveryEntry() diag.Diagnostics {
 	entry := map[string]attr.Value{
 		"net_id":                  m.NetID,
 		"net_name":                m.Name,
@@ -422,9 +567,11 @@ func (r *networkResource) derive(ctx context.Context, m *networkModel, configure
 		"smapp_base_download_url": m.SmappBaseDownloadURL,
 		"node_base_download_url":  m.NodeBaseDownloadURL,
 		"genesis_id":              m.SmappGenesisID,
+		"stats_api":               m.StatsAPIURL,
+		"dash_api":                m.DashAPIURL,
+		"explorer_api":            m.ExplorerAPIURL,
 	}
-	obj, d := types.ObjectValue(discoveryEntryAttrs, entry)
-	diags.Append(d...)
+	obj, diags := types.ObjectValue(discoveryEntryAttrs, entry)
 	m.DiscoveryEntry = obj
 	return diags
 }
@@ -466,7 +613,8 @@ func splitJoined(err error) []error {
 func (m *networkModel) hasUnknown() bool {
 	return !allKnown(m.ID, m.NetID, m.GenesisTime, m.GenesisID, m.SmappGenesisID, m.HRP, m.LayerDuration, m.LayersPerEpoch,
 		m.ConfigSHA256, m.APIJSONURL, m.APIGRPCURL, m.ExplorerURL, m.DashURL, m.APIHost, m.ExplorerHost, m.DashHost,
-		m.APINodeConfig, m.DiscoveryEntry) || !allKnown(objectValues(m.DiscoveryEntry)...)
+		m.APINodeConfig, m.DiscoveryEntry, m.StatsAPIURL, m.StatsAPIHost, m.DashAPIURL, m.ExplorerAPIURL, m.LabelsPerUnit,
+		m.LayerDurationSeconds, m.AllowedOrigins, m.ResolvedNodeVersion) || !allKnown(objectValues(m.DiscoveryEntry)...)
 }
 
 func objectValues(o types.Object) []attr.Value {

@@ -69,7 +69,7 @@ func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"discovery_format": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Wire dialect of the document: `mission` (default; the keys of the web-services spec) or `smapp` (the keys released Smapp builds parse).",
+				MarkdownDescription: "Wire dialect of the document: `smapp` (default: the keys Spacemesh's released clients parse: Smapp, smcli, the explorer and dashboard frontends; `netID` a number, every other value a string) or `mission` (the keys of the web-services spec, which no released client reads).",
 				Validators:          []validator.String{stringvalidator.OneOf(formats...)},
 			},
 			"discovery_cache_control": schema.StringAttribute{
@@ -135,7 +135,7 @@ func (p *spacemeshProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 	data := &providerData{
-		format:   discovery.FormatMission,
+		format:   discovery.FormatSmapp,
 		coalesce: cfg.CoalesceRequests.IsNull() || cfg.CoalesceRequests.ValueBool(),
 		gcs: store.GCSConfig{
 			CredentialsJSON: stringOrEnv(cfg.GoogleCredentials, "GOOGLE_CREDENTIALS"),

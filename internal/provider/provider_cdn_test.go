@@ -145,11 +145,13 @@ func TestAccCloudflarePurgeAfterEveryWrite(t *testing.T) {
 				Config: cfg + entryHCL("net", 118, map[string]string{"latest_smapp_release": `"1.9.1"`}) +
 					entryHCL("other", 119, map[string]string{"discovery_url": fmt.Sprintf("%q", "file://"+other)}),
 				Check: resource.ComposeAggregateTestCheckFunc(cf.checkPurges(2), func(*terraform.State) error {
-					if b, _ := os.ReadFile(other); !strings.Contains(string(b), `"net-id": 119`) {
+					if b, _ := os.ReadFile(other); !strings.Contains(string(b), `"netID": 119,`) {
 						return fmt.Errorf("entry 119 not written to its own document: %s", b)
 					}
 					return nil
-				}),
+				},
+					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(doc); return b }}),
+					checkClientContract(docEnv{read: func() []byte { b, _ := os.ReadFile(other); return b }})),
 			},
 		},
 	})

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -53,5 +54,26 @@ func documentURLValidator() validator.String {
 	return stringCheck{"Invalid discovery URL", "must be gs://BUCKET/OBJECT or file:///ABSOLUTE/PATH", func(s string) error {
 		_, err := store.ParseURL(s)
 		return err
+	}}
+}
+
+func baseDownloadURLValidator() validator.String {
+	return stringCheck{"Invalid URL", "must be an https URL without a trailing /", discovery.CheckBaseDownloadURL}
+}
+
+func dashAPIValidator() validator.String {
+	return stringCheck{"Invalid URL", "must be an https or wss URL with a DNS host name", discovery.CheckDashAPIURL}
+}
+
+func durationValidator() validator.String {
+	return stringCheck{"Invalid duration", "must be a positive Go duration such as 30m or 1h30m", func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("expected a Go duration such as \"30m\" or \"1h30m\", got %q", s)
+		}
+		if d <= 0 {
+			return fmt.Errorf("expected a positive duration, got %q", s)
+		}
+		return nil
 	}}
 }

@@ -6,8 +6,9 @@ resource "spacemesh_discovery_entry" "testnet_118" {
   net_name = "TweedleDee Open Testnet 118"
   conf     = "https://configs.spacemesh.io/118.json"
 
-  api_json = "https://118.api.spacemesh.io:9091"
-  api_grpc = "https://118.api.spacemesh.io:9092"
+  # One https host on 443 serves gRPC and the JSON gateway.
+  api_json = "https://118.api.spacemesh.io"
+  api_grpc = "https://118.api.spacemesh.io"
   explorer = "https://118.explore.spacemesh.io/"
   dash     = "https://118.dash.spacemesh.io/"
 
@@ -19,8 +20,16 @@ resource "spacemesh_discovery_entry" "testnet_118" {
   smapp_base_download_url = "https://downloads.spacemesh.io"
   node_base_download_url  = "https://downloads.spacemesh.io"
 
+  # What the explorer and dashboard frontends read.
+  stats_api    = "https://118.stats.spacemesh.io"
+  dash_api     = "https://118.stats.spacemesh.io/#dash-118"
+  explorer_api = "https://118.stats.spacemesh.io"
+
+  # Publish only once the node answers, synced, through its public URL.
+  wait_for_sync = true
+
   # Keys the provider does not model are written as they are.
   extra = {
-    explorerAPI = "https://118.explorer-api.spacemesh.io/"
+    explorerVersion = "v2.1.0"
   }
 }
