@@ -195,7 +195,7 @@ if [[ "$applied" != "$destroyed" ]]; then
 	fail "removing network 119 must destroy exactly its resources"
 fi
 grep -q 'module.network\["119"\].spacemesh_discovery_entry.this' <<<"$destroyed" || fail "removing a network must destroy its discovery entry"
-! grep -qE 'module\.network\["118"\].* (will be|must be)' <<<"$sec" || fail "removing network 119 must not touch network 118"
+! grep -qE 'module\.network\["118"\]\.[^ ]+ (will be (created|updated|destroyed)|must be replaced)' <<<"$sec" || fail "removing network 119 must not touch network 118"
 echo "retiring network 119: all $(wc -l <<<"$destroyed") of its resources destroyed, the discovery entry included; 118 untouched" >&2
 echo "resources per network: $(wc -l <<<"$applied") ($(sed -E 's/^module\.network\["119"\]\.//; s/\[.*//' <<<"$applied" | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}'))" >&2
 

@@ -16,12 +16,17 @@ resource "spacemesh_discovery_entry" "this" {
   smapp_base_download_url = spacemesh_network.this.discovery_entry.smapp_base_download_url
   node_base_download_url  = spacemesh_network.this.discovery_entry.node_base_download_url
   genesis_id              = spacemesh_network.this.discovery_entry.genesis_id
+  stats_api               = spacemesh_network.this.discovery_entry.stats_api
+  dash_api                = spacemesh_network.this.discovery_entry.dash_api
+  explorer_api            = spacemesh_network.this.discovery_entry.explorer_api
 
-  extra = merge(var.discovery_extra, {
-    statsAPI = local.stats_api_url
-  })
+  extra         = var.discovery_extra
   discovery_url = var.discovery_url
   first         = var.default_network
+
+  # Published only once the network's public JSON API reports SYNC_STATUS_SYNCED.
+  wait_for_sync = var.wait_for_sync
+  sync_timeout  = var.sync_timeout
 
   depends_on = [
     kubernetes_namespace_v1.this,

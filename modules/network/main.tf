@@ -6,7 +6,7 @@ locals {
   # The same substitution the provider performs (it is handed the same patterns; a postcondition on
   # spacemesh_network checks the two agree). Computing them here keeps every host name known at plan
   # time. The explorer and dash hosts are served elsewhere (static frontends); they are named here
-  # for the CORS origins only.
+  # for the provider's postcondition and the outputs only.
   host_patterns = {
     api      = var.api_host_pattern
     stats    = var.stats_api_host_pattern
@@ -16,10 +16,7 @@ locals {
   hosts = {
     for k, p in local.host_patterns : k => lower(replace(replace(p, "{net_id}", local.net_id), "{domain}", var.domain))
   }
-  # The browser origins of the frontends: what the stats API allows (the node's JSON gateway gets
-  # the same origins from the provider, in api.grpc-cors-allowed-origins).
-  frontend_origins = [for k in ["explorer", "dash"] : "https://${local.hosts[k]}"]
-  stats_api_url    = "https://${local.hosts.stats}"
+  stats_api_url = "https://${local.hosts.stats}"
   # The API host on 443 serves the JSON gateway and gRPC.
   api_url = "https://${local.hosts.api}"
 
@@ -79,8 +76,6 @@ locals {
   # ---- explorer stats API (explorer-backend cmd/api/main.go) ---------------------------------------
   # Its defaults (30 s layers, 4032 layers per epoch, 1024 labels per unit, genesis 2024-06-21) are
   # wrong for every real network: each is set from spacemesh_network.
-  # post.post-labels-per-unit of the network's config (the API node config carries the post section).
-  labels_per_unit = try(local.api_node_config.post["post-labels-per-unit"], null)
   stats_api_ports = { http = 5000, refresh = 5050, metrics = 5070 }
   stats_api_env = merge(
     {
@@ -93,11 +88,13 @@ locals {
       SPACEMESH_GENESIS_TIME     = spacemesh_network.this.genesis_time
       SPACEMESH_LAYER_DURATION   = spacemesh_network.this.layer_duration
       SPACEMESH_LAYERS_PER_EPOCH = tostring(spacemesh_network.this.layers_per_epoch)
-      SPACEMESH_LABELS_PER_UNIT  = tostring(local.labels_per_unit)
+      # post.post-labels-per-unit, else the node's default for the config's preset.
+      SPACEMESH_LABELS_PER_UNIT = tostring(spacemesh_network.this.labels_per_unit)
       # The testnet preset switches the address HRP to "stest" (cmd/api/main.go); any other HRP
       # is mainnet's "sm".
-      SPACEMESH_TESTNET         = tostring(spacemesh_network.this.hrp == "stest")
-      ALLOWED_ORIGINS           = join(",", local.frontend_origins)
+      SPACEMESH_TESTNET = tostring(spacemesh_network.this.hrp == "stest")
+      # The explorer's and dashboard's origins, then cors_origins (what the JSON gateway allows too).
+      ALLOWED_ORIGINS           = join(",", spacemesh_network.this.allowed_origins)
       SPACEMESH_CACHE_TTL       = var.stats_api.cache_ttl
       SPACEMESH_SHORT_CACHE_TTL = var.stats_api.short_cache_ttl
     },
@@ -166,14 +163,17 @@ resource "spacemesh_network" "this" {
   smapp_base_download_url = var.smapp_base_download_url
   node_base_download_url  = var.node_base_download_url
 
-  api_host_pattern      = var.api_host_pattern
-  explorer_host_pattern = var.explorer_host_pattern
-  dash_host_pattern     = var.dash_host_pattern
+  node_version           = var.node_version
+  api_host_pattern       = var.api_host_pattern
+  explorer_host_pattern  = var.explorer_host_pattern
+  dash_host_pattern      = var.dash_host_pattern
+  stats_api_host_pattern = var.stats_api_host_pattern
+  cors_origins           = var.cors_origins
 
   lifecycle {
     postcondition {
-      condition     = self.api_host == local.hosts.api && self.explorer_host == local.hosts.explorer && self.dash_host == local.hosts.dash
-      error_message = "The provider's host names (${self.api_host}, ${self.explorer_host}, ${self.dash_host}) differ from the module's (${local.hosts.api}, ${local.hosts.explorer}, ${local.hosts.dash}): DNS and Ingresses would not match the discovery entry."
+      condition     = self.api_host == local.hosts.api && self.explorer_host == local.hosts.explorer && self.dash_host == local.hosts.dash && self.stats_api_host == local.hosts.stats
+      error_message = "The provider's host names (${self.api_host}, ${self.explorer_host}, ${self.dash_host}, ${self.stats_api_host}) differ from the module's (${local.hosts.api}, ${local.hosts.explorer}, ${local.hosts.dash}, ${local.hosts.stats}): DNS and routes would not match the discovery entry."
     }
 
     # Defence in depth: the API node's private listener (smeshing, admin) must stay on loopback, and
@@ -186,13 +186,6 @@ resource "spacemesh_network" "this" {
         jsondecode(self.api_node_config).api["grpc-public-listener"] != jsondecode(self.api_node_config).api["grpc-json-listener"]
       )
       error_message = "api_node_config must keep grpc-private-listener on loopback and set distinct public gRPC and JSON listeners."
-    }
-
-    # The stats API computes sizes from the config's labels per unit (explorer-backend's default of
-    # 1024 is right for no real network by accident only).
-    postcondition {
-      condition     = can(tonumber(jsondecode(self.api_node_config).post["post-labels-per-unit"]))
-      error_message = "api_node_config carries no post.post-labels-per-unit: the stats API could not compute space figures."
     }
   }
 }

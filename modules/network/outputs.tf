@@ -40,7 +40,7 @@ output "urls" {
     api_grpc  = spacemesh_network.this.api_grpc_url
     explorer  = spacemesh_network.this.explorer_url
     dash      = spacemesh_network.this.dash_url
-    stats_api = local.stats_api_url
+    stats_api = spacemesh_network.this.stats_api_url
   }
 }
 

@@ -53,6 +53,17 @@ variable "node_release" {
   }
 }
 
+variable "node_version" {
+  description = "The go-spacemesh version node_release runs (e.g. 1.7.6), when node_release is a branch, a commit or an image by digest: the API node's config holds only keys that version knows. Null: the version in node_release's tag."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.node_version == null || can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$", coalesce(var.node_version, "-")))
+    error_message = "node_version must be a semantic version such as 1.7.6."
+  }
+}
+
 variable "node_image_repository" {
   description = "Image repository of released go-spacemesh builds (used when node_release is a release tag)."
   type        = string
@@ -394,6 +405,18 @@ variable "default_network" {
   nullable    = false
 }
 
+variable "cors_origins" {
+  description = "Further browser origins (https://host) allowed to call the JSON gateway and the stats API, e.g. the frontends' shared hosts. The network's explorer and dashboard origins are always allowed."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for o in var.cors_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", o))])
+    error_message = "cors_origins must be https origins such as https://explore.example.org (no path)."
+  }
+}
+
 variable "discovery_extra" {
   description = "Further keys written as they are into the network's discovery entry. The keys the module publishes itself (statsAPI, explorerAPI, dashAPI) are refused."
   type        = map(string)
@@ -527,7 +550,7 @@ variable "alerts" {
 }
 
 variable "helm_wait" {
-  description = "Wait for the releases' pods to be ready on apply. Off by default: a new node is ready only once synced, which takes far longer than an apply should; rollouts stay safe because old pods keep serving until new ones are ready, and the root's check blocks report the endpoints."
+  description = "Wait for the release's pods to be ready on apply. Off by default: a new node is ready only once synced, which takes far longer than a helm wait should; the discovery entry waits for sync instead (wait_for_sync), rollouts stay safe because old pods keep serving until new ones are ready, and the module's check blocks report the endpoints."
   type        = bool
   default     = false
 }

@@ -41,10 +41,13 @@ override_resource {
   override_during = plan
   values = {
     api_host        = "118.api.example.org"
+    stats_api_host  = "118.stats.example.org"
+    labels_per_unit = 4096
+    allowed_origins = ["https://118.explore.example.org", "https://118.dash.example.org"]
     explorer_host   = "118.explore.example.org"
     dash_host       = "118.dash.example.org"
-    api_json_url    = "https://118.api.example.org:9091"
-    api_grpc_url    = "https://118.api.example.org:9092"
+    api_json_url    = "https://118.api.example.org"
+    api_grpc_url    = "https://118.api.example.org"
     explorer_url    = "https://118.explore.example.org/"
     dash_url        = "https://118.dash.example.org/"
     hrp             = "stest"
@@ -53,8 +56,8 @@ override_resource {
       net_id                  = 118
       net_name                = "Open Testnet 118"
       conf                    = "https://configs.example.org/testnet-118.json"
-      api_json                = "https://118.api.example.org:9091"
-      api_grpc                = "https://118.api.example.org:9092"
+      api_json                = "https://118.api.example.org"
+      api_grpc                = "https://118.api.example.org"
       explorer                = "https://118.explore.example.org/"
       dash                    = "https://118.dash.example.org/"
       min_node_release        = "1.7.0"
@@ -64,6 +67,9 @@ override_resource {
       smapp_base_download_url = "https://smapp.example.org/dist"
       node_base_download_url  = "https://downloads.example.org/go-spacemesh"
       genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f48"
+      stats_api               = "https://118.stats.example.org"
+      dash_api                = "https://118.stats.example.org/#dash-118"
+      explorer_api            = "https://118.stats.example.org"
     }
   }
 }
@@ -73,10 +79,13 @@ override_resource {
   override_during = plan
   values = {
     api_host        = "119.api.example.org"
+    stats_api_host  = "119.stats.example.org"
+    labels_per_unit = 4096
+    allowed_origins = ["https://119.explore.example.org", "https://119.dash.example.org"]
     explorer_host   = "119.explore.example.org"
     dash_host       = "119.dash.example.org"
-    api_json_url    = "https://119.api.example.org:9091"
-    api_grpc_url    = "https://119.api.example.org:9092"
+    api_json_url    = "https://119.api.example.org"
+    api_grpc_url    = "https://119.api.example.org"
     explorer_url    = "https://119.explore.example.org/"
     dash_url        = "https://119.dash.example.org/"
     hrp             = "stest"
@@ -85,8 +94,8 @@ override_resource {
       net_id                  = 119
       net_name                = "Open Testnet 119"
       conf                    = "https://configs.example.org/testnet-119.json"
-      api_json                = "https://119.api.example.org:9091"
-      api_grpc                = "https://119.api.example.org:9092"
+      api_json                = "https://119.api.example.org"
+      api_grpc                = "https://119.api.example.org"
       explorer                = "https://119.explore.example.org/"
       dash                    = "https://119.dash.example.org/"
       min_node_release        = "1.7.0"
@@ -96,6 +105,9 @@ override_resource {
       smapp_base_download_url = "https://smapp.example.org/dist"
       node_base_download_url  = "https://downloads.example.org/go-spacemesh"
       genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f49"
+      stats_api               = "https://119.stats.example.org"
+      dash_api                = "https://119.stats.example.org/#dash-119"
+      explorer_api            = "https://119.stats.example.org"
     }
   }
 }

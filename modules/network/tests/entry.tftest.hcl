@@ -70,8 +70,8 @@ run "plan_create" {
 
   assert {
     condition = (
-      spacemesh_discovery_entry.this.api_json == "https://118.api.example.org:9091" &&
-      spacemesh_discovery_entry.this.api_grpc == "https://118.api.example.org:9092" &&
+      spacemesh_discovery_entry.this.api_json == "https://118.api.example.org" &&
+      spacemesh_discovery_entry.this.api_grpc == "https://118.api.example.org" &&
       spacemesh_discovery_entry.this.explorer == "https://118.explore.example.org/" &&
       spacemesh_discovery_entry.this.dash == "https://118.dash.example.org/"
     )
@@ -92,8 +92,8 @@ run "create" {
       spacemesh_discovery_entry.this.net_id == 118 &&
       spacemesh_discovery_entry.this.net_name == "TweedleDee Open Testnet 118" &&
       spacemesh_discovery_entry.this.conf == "https://configs.example.org/testnet-118.json" &&
-      spacemesh_discovery_entry.this.api_json == "https://118.api.example.org:9091" &&
-      spacemesh_discovery_entry.this.api_grpc == "https://118.api.example.org:9092" &&
+      spacemesh_discovery_entry.this.api_json == "https://118.api.example.org" &&
+      spacemesh_discovery_entry.this.api_grpc == "https://118.api.example.org" &&
       spacemesh_discovery_entry.this.explorer == "https://118.explore.example.org/" &&
       spacemesh_discovery_entry.this.dash == "https://118.dash.example.org/"
     )
@@ -118,8 +118,13 @@ run "create" {
   }
 
   assert {
-    condition     = spacemesh_discovery_entry.this.extra == tomap({ statsAPI = "https://118.stats.example.org" })
-    error_message = "The entry publishes the stats API URL."
+    condition = (
+      spacemesh_discovery_entry.this.stats_api == "https://118.stats.example.org" &&
+      spacemesh_discovery_entry.this.explorer_api == "https://118.stats.example.org" &&
+      spacemesh_discovery_entry.this.dash_api == "https://118.stats.example.org/#dash-118" &&
+      spacemesh_discovery_entry.this.wait_for_sync == false
+    )
+    error_message = "The entry publishes the stats API (statsAPI, explorerAPI) and the dashboard's per-network key."
   }
 
   assert {

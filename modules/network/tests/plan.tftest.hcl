@@ -175,6 +175,9 @@ run "mainnet_hrp_is_not_testnet" {
     override_during = plan
     values = {
       hrp              = "sm"
+      labels_per_unit  = 4294967296
+      allowed_origins  = ["https://118.explore.example.org", "https://118.dash.example.org"]
+      stats_api_host   = "118.stats.example.org"
       api_host         = "118.api.example.org"
       explorer_host    = "118.explore.example.org"
       dash_host        = "118.dash.example.org"
@@ -186,8 +189,8 @@ run "mainnet_hrp_is_not_testnet" {
         net_id                  = 118
         net_name                = "TweedleDee Open Testnet 118"
         conf                    = "https://configs.example.org/testnet-118.json"
-        api_json                = "https://118.api.example.org:9091"
-        api_grpc                = "https://118.api.example.org:9092"
+        api_json                = "https://118.api.example.org"
+        api_grpc                = "https://118.api.example.org"
         explorer                = "https://118.explore.example.org/"
         dash                    = "https://118.dash.example.org/"
         min_node_release        = "1.7.0"
@@ -197,6 +200,9 @@ run "mainnet_hrp_is_not_testnet" {
         smapp_base_download_url = "https://smapp.example.org/dist"
         node_base_download_url  = "https://downloads.example.org/go-spacemesh"
         genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+        stats_api               = "https://118.stats.example.org"
+        dash_api                = "https://118.stats.example.org/#dash-118"
+        explorer_api            = "https://118.stats.example.org"
       }
     }
   }
@@ -347,15 +353,25 @@ run "discovery_entry_is_the_networks" {
 
   assert {
     condition = alltrue([
-      for k in ["net_id", "net_name", "conf", "api_json", "api_grpc", "explorer", "dash", "min_node_release", "latest_node_release", "min_smapp_release", "latest_smapp_release", "smapp_base_download_url", "node_base_download_url", "genesis_id"] :
+      for k in ["net_id", "net_name", "conf", "api_json", "api_grpc", "explorer", "dash", "min_node_release", "latest_node_release", "min_smapp_release", "latest_smapp_release", "smapp_base_download_url", "node_base_download_url", "genesis_id", "stats_api", "dash_api", "explorer_api"] :
       spacemesh_discovery_entry.this[k] == spacemesh_network.this.discovery_entry[k]
     ])
     error_message = "The discovery entry must carry exactly spacemesh_network.discovery_entry."
   }
 
   assert {
-    condition     = spacemesh_discovery_entry.this.extra == tomap({ statsAPI = "https://118.stats.example.org" })
-    error_message = "The entry publishes the stats API URL."
+    condition = (
+      spacemesh_discovery_entry.this.stats_api == "https://118.stats.example.org" &&
+      spacemesh_discovery_entry.this.api_json == "https://118.api.example.org" &&
+      spacemesh_discovery_entry.this.api_grpc == "https://118.api.example.org" &&
+      length(spacemesh_discovery_entry.this.extra) == 0
+    )
+    error_message = "The entry publishes the stats API and one API host on 443 for gRPC and JSON, through the provider's attributes (nothing in extra)."
+  }
+
+  assert {
+    condition     = spacemesh_discovery_entry.this.wait_for_sync == true && spacemesh_discovery_entry.this.sync_timeout == "30m"
+    error_message = "A network enters the document only once its public JSON API reports synced."
   }
 }
 

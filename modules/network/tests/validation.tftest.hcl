@@ -188,6 +188,7 @@ run "private_listener_on_a_public_address_is_refused" {
     override_during = plan
     values = {
       api_host        = "118.api.example.org"
+      stats_api_host  = "118.stats.example.org"
       explorer_host   = "118.explore.example.org"
       dash_host       = "118.dash.example.org"
       api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"0.0.0.0:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
@@ -195,8 +196,8 @@ run "private_listener_on_a_public_address_is_refused" {
         net_id                  = 118
         net_name                = "TweedleDee Open Testnet 118"
         conf                    = "https://configs.example.org/testnet-118.json"
-        api_json                = "https://118.api.example.org:9091"
-        api_grpc                = "https://118.api.example.org:9092"
+        api_json                = "https://118.api.example.org"
+        api_grpc                = "https://118.api.example.org"
         explorer                = "https://118.explore.example.org/"
         dash                    = "https://118.dash.example.org/"
         min_node_release        = "1.7.0"
@@ -206,6 +207,9 @@ run "private_listener_on_a_public_address_is_refused" {
         smapp_base_download_url = "https://smapp.example.org/dist"
         node_base_download_url  = "https://downloads.example.org/go-spacemesh"
         genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+        stats_api               = "https://118.stats.example.org"
+        dash_api                = "https://118.stats.example.org/#dash-118"
+        explorer_api            = "https://118.stats.example.org"
       }
     }
   }
@@ -221,6 +225,7 @@ run "provider_hosts_must_match" {
     override_during = plan
     values = {
       api_host        = "api-118.example.org"
+      stats_api_host  = "118.stats.example.org"
       explorer_host   = "118.explore.example.org"
       dash_host       = "118.dash.example.org"
       api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
@@ -228,8 +233,8 @@ run "provider_hosts_must_match" {
         net_id                  = 118
         net_name                = "TweedleDee Open Testnet 118"
         conf                    = "https://configs.example.org/testnet-118.json"
-        api_json                = "https://118.api.example.org:9091"
-        api_grpc                = "https://118.api.example.org:9092"
+        api_json                = "https://118.api.example.org"
+        api_grpc                = "https://118.api.example.org"
         explorer                = "https://118.explore.example.org/"
         dash                    = "https://118.dash.example.org/"
         min_node_release        = "1.7.0"
@@ -239,6 +244,9 @@ run "provider_hosts_must_match" {
         smapp_base_download_url = "https://smapp.example.org/dist"
         node_base_download_url  = "https://downloads.example.org/go-spacemesh"
         genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+        stats_api               = "https://118.stats.example.org"
+        dash_api                = "https://118.stats.example.org/#dash-118"
+        explorer_api            = "https://118.stats.example.org"
       }
     }
   }
