@@ -29,13 +29,48 @@ log() { printf '\n== %s\n' "$*" >&2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/test-modules-kube.XXXXXX")"
 pids=()
+fake_sm_pid=""
 cleanup() {
 	local rc=$?
+	if [[ -n "$fake_sm_pid" ]]; then kill "$fake_sm_pid" 2>/dev/null || true; fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi
 }
 trap cleanup EXIT
+
+# A fake Secret Manager on 127.0.0.1:28573 (the test files point the google.secrets provider at it):
+# it answers the two calls the google provider's ephemeral google_secret_manager_secret_version makes
+# (GET .../versions/<v>, then GET <name>:access) with a placeholder PEM naming the secret, and logs
+# every request, so that the tests can tell the ephemeral path ran.
+start_fake_secret_manager() { # logfile
+	python3 -u - "$1" <<'PY' &
+import base64, http.server, json, re, sys
+log = open(sys.argv[1], "a", buffering=1)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        log.write(self.path + "\n")
+        m = re.fullmatch(r"/v1/(projects/[^/]+/secrets/([^/]+))/versions/([^/:]+)(:access)?", self.path.split("?")[0])
+        if not m:
+            self.send_response(404); self.end_headers(); return
+        name = m.group(1) + "/versions/1"
+        if m.group(4):
+            body = {"name": name, "payload": {"data": base64.b64encode(("-----BEGIN TEST PEM----- " + m.group(2)).encode()).decode()}}
+        else:
+            body = {"name": name, "createTime": "2026-01-01T00:00:00Z", "state": "ENABLED"}
+        data = json.dumps(body).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 28573), H).serve_forever()
+PY
+	fake_sm_pid=$!
+	for _ in $(seq 1 50); do
+		curl -fsS -o /dev/null "http://127.0.0.1:28573/v1/projects/p/secrets/ready/versions/1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the fake Secret Manager did not start on 127.0.0.1:28573"
+}
 
 log "toolchain (cached)"
 kbin="$(scripts/kube-toolchain.sh | sed -n 's/^bin=//p')"
@@ -113,6 +148,7 @@ api /apis/traefik.io/v1alpha1 | grep -q '"ingressroutes"' || fail "traefik.io/v1
 echo "$crds CRDs of traefik.io installed and served" >&2
 
 log "terraform test -test-directory=tests/kube (real kubernetes and helm providers)"
+start_fake_secret_manager "$work/secret-manager.log"
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 cat >"$TF_CLI_CONFIG_FILE" <<RC
 provider_installation {
@@ -168,6 +204,7 @@ if ((seen)); then
 	api "/apis/traefik.io/v1alpha1/namespaces/$ns/serverstransports" >"$work/serverstransports.json"
 	api "/apis/networking.k8s.io/v1/namespaces/$ns/networkpolicies" >"$work/networkpolicies.json"
 	api "/apis/batch/v1/namespaces/$ns/cronjobs" >"$work/cronjobs.json"
+	api "/api/v1/namespaces/$ns/secrets/spacemesh-118-tls" >"$work/tls-secret.json" || true
 fi
 wait "$tpid" || {
 	grep -E 'run "|Error' -A12 "$out" >&2 || true
@@ -220,11 +257,21 @@ assert env["SPACEMESH_SQLITE"] == "/data/state.sql" and env["SPACEMESH_LABELS_PE
 assert [m.get("readOnly") for m in c["volumeMounts"] if m["name"] == "data"] == [True]
 ' "$work/statefulsets.json" || fail "the API node StatefulSet on the API server"
 grep -q '"api-node-stats-refresh"' "$work/cronjobs.json" || fail "the stats refresh CronJob was not created"
+# The certificate reached the Secret through write-only data, read ephemerally from (fake) Secret
+# Manager: the Secret holds what Secret Manager served, and Terraform never stored it.
+py '
+import base64, json, sys
+s = json.load(open(sys.argv[1]))
+assert s["type"] == "kubernetes.io/tls", s["type"]
+got = {k: base64.b64decode(v).decode() for k, v in s["data"].items()}
+assert got == {"tls.crt": "-----BEGIN TEST PEM----- t118-crt", "tls.key": "-----BEGIN TEST PEM----- t118-key"}, got
+' "$work/tls-secret.json" || fail "the TLS Secret on the API server does not hold what Secret Manager served"
+grep -q ':access' "$work/secret-manager.log" || fail "the TLS certificate was not read through the ephemeral Secret Manager resource"
 [[ "$(grep -c '"secretName": *"spacemesh-118-tls"' "$work/ingresses.json")" -ge 2 ]] || fail "every Ingress must terminate TLS with the network's certificate"
 for p in api-node-0 api-node-1; do
 	grep -q "\"name\": *\"$p\"" "$work/pods.json" || fail "pod $p was not admitted (Pod Security baseline) or not created"
 done
-echo "objects on the API server: pods (node + stats API) admitted under Pod Security baseline; no Service on 9093, 5050 or 5070; the ingress controller admitted to 5000/9091/9092 only and the refresher to 5050; the gRPC IngressRoute by Content-Type (h2c to 9092) with its ServersTransport; volumes retained; refresh CronJob; TLS on every Ingress" >&2
+echo "objects on the API server: pods (node + stats API) admitted under Pod Security baseline; no Service on 9093, 5050 or 5070; the ingress controller admitted to 5000/9091/9092 only and the refresher to 5050; the gRPC IngressRoute by Content-Type (h2c to 9092) with its ServersTransport; volumes retained; refresh CronJob; the TLS Secret filled from Secret Manager through write-only data; TLS on every Ingress" >&2
 
 # The upgrade plan with the real helm provider: in-place upgrades only.
 sec="$(awk '/^  run "plan_node_upgrade"\.\.\. /{on=1;next} on&&/^  run "/{exit} on{print}' "$out")"

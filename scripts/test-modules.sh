@@ -64,8 +64,42 @@ tfv="$(TF_CLI_CONFIG_FILE=/dev/null "$TERRAFORM" version 2>/dev/null | head -n1)
 [[ "$tfv" =~ ^Terraform\ v1\.(1[1-9]|[2-9][0-9])\. ]] || fail "need Terraform >= 1.11, found: $tfv"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/test-modules.XXXXXX")"
+fake_sm_pid=""
 # Kept when a step fails, with every log in it.
-trap 'rc=$?; if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi' EXIT
+trap 'rc=$?; if [[ -n "$fake_sm_pid" ]]; then kill "$fake_sm_pid" 2>/dev/null || true; fi; if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi' EXIT
+
+# A fake Secret Manager on 127.0.0.1:28573 (the test files point the google.secrets provider at it):
+# it answers the two calls the google provider's ephemeral google_secret_manager_secret_version makes
+# (GET .../versions/<v>, then GET <name>:access) with a placeholder PEM naming the secret, and logs
+# every request, so that the tests can tell the ephemeral path ran.
+start_fake_secret_manager() { # logfile
+	python3 -u - "$1" <<'PY' &
+import base64, http.server, json, re, sys
+log = open(sys.argv[1], "a", buffering=1)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        log.write(self.path + "\n")
+        m = re.fullmatch(r"/v1/(projects/[^/]+/secrets/([^/]+))/versions/([^/:]+)(:access)?", self.path.split("?")[0])
+        if not m:
+            self.send_response(404); self.end_headers(); return
+        name = m.group(1) + "/versions/1"
+        if m.group(4):
+            body = {"name": name, "payload": {"data": base64.b64encode(("-----BEGIN TEST PEM----- " + m.group(2)).encode()).decode()}}
+        else:
+            body = {"name": name, "createTime": "2026-01-01T00:00:00Z", "state": "ENABLED"}
+        data = json.dumps(body).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 28573), H).serve_forever()
+PY
+	fake_sm_pid=$!
+	for _ in $(seq 1 50); do
+		curl -fsS -o /dev/null "http://127.0.0.1:28573/v1/projects/p/secrets/ready/versions/1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the fake Secret Manager did not start on 127.0.0.1:28573"
+}
 
 # ---------------------------------------------------------------------------------------------
 log "provider mirror and helm (cached)"
@@ -128,12 +162,24 @@ for d in "${configs[@]}"; do
 		cat "$work/init.log" >&2
 		fail "terraform init in $d"
 	}
-	tf "$d" validate -no-color || fail "terraform validate in $d"
+	# A module that takes an aliased provider (modules/network and its fixture: google.secrets) cannot be validated
+	# as a root without a configuration of that alias: give it one, for validate only. Its test
+	# files are validated by terraform test below (validate's own check of them does not see the
+	# test files' provider blocks).
+	vflags=()
+	alias_file="$tree/$d/validate_aliases.tf"
+	if [[ "$d" == modules/network || "$d" == modules/network/tests/fixtures/networks ]]; then
+		printf 'provider "google" {\n  alias = "secrets"\n}\n' >"$alias_file"
+		vflags=(-no-tests)
+	fi
+	tf "$d" validate -no-color "${vflags[@]}" || fail "terraform validate in $d"
+	rm -f "$alias_file"
 done
 elapsed
 
 # ---------------------------------------------------------------------------------------------
 log "terraform test"
+start_fake_secret_manager "$work/secret-manager.log"
 doc_dir="$work/discovery"
 mkdir -p "$doc_dir"
 # The real spacemesh provider writes the discovery entries of the apply runs here.
@@ -211,6 +257,12 @@ provider "google" {
   access_token = "unused"
 }
 TF
+cat >"$cbd/providers_for_plan.tf" <<'TF'
+provider "google" {
+  alias        = "secrets"
+  access_token = "unused"
+}
+TF
 {
 	printf '{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-4000-8000-000000000118","outputs":{},"resources":[{"mode":"managed","type":"google_monitoring_uptime_check_config","name":"endpoint","provider":"provider[\\"registry.terraform.io/hashicorp/google\\"]","instances":['
 	sep=""
@@ -262,10 +314,12 @@ echo "discovery entry depends on all ${#module_resources[@]} other resources of 
 # The same, as Terraform orders it: in the plan graph the entry waits for the API node's release, so
 # it is created after it; Terraform destroys in the reverse order of these edges, so the entry goes
 # before the release (and everything else it depends on).
+printf 'provider "google" {\n  alias = "secrets"\n}\n' >"$tree/modules/network/graph_aliases.tf"
 tf modules/network graph -type=plan >"$work/graph-plan.dot" 2>"$work/graph.log" || {
 	cat "$work/graph.log" >&2
 	fail "terraform graph -type=plan in modules/network"
 }
+rm -f "$tree/modules/network/graph_aliases.tf"
 grep -qE '"\[root\] spacemesh_discovery_entry\.this \(expand\)" -> "\[root\] helm_release\.api_node \(expand\)"' "$work/graph-plan.dot" ||
 	fail "plan graph: spacemesh_discovery_entry.this must wait for helm_release.api_node (see $work/graph-plan.dot)"
 echo "plan graph: the entry is created after the API node release (and destroyed before it)" >&2
@@ -280,6 +334,11 @@ exlog="$work/test-examples_testnet.log"
 count="$(run_section "$exlog" plan_two_networks | sed -nE 's/^Plan: ([0-9]+) to add.*/\1/p' | head -n1)"
 [[ -n "$count" ]] || fail "no plan summary printed for examples/testnet"
 echo "examples/testnet with two networks (mocked plan): $count resources to add" >&2
+
+# The certificate came from Secret Manager through the ephemeral resources (nothing else reads it).
+grep -q '^/v1/projects/sm-secrets/secrets/t118-key/versions/1:access' "$work/secret-manager.log" ||
+	fail "the TLS key was never read through the ephemeral Secret Manager resource (see $work/secret-manager.log)"
+echo "TLS certificate and key read ephemerally from (fake) Secret Manager: $(grep -c ':access' "$work/secret-manager.log") accesses" >&2
 elapsed
 
 fi

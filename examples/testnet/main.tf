@@ -6,7 +6,17 @@ provider "google" {
   region  = var.region
 }
 
-data "google_client_config" "this" {}
+# Ephemeral reads (the access token of the kubernetes and helm providers, the networks' TLS
+# certificates from Secret Manager): their values are never stored in state or plans.
+provider "google" {
+  alias   = "ephemeral"
+  project = var.project_id
+  region  = var.region
+}
+
+ephemeral "google_client_config" "this" {
+  provider = google.ephemeral
+}
 
 data "google_container_cluster" "web" {
   project  = var.project_id
@@ -16,14 +26,14 @@ data "google_container_cluster" "web" {
 
 provider "kubernetes" {
   host                   = "https://${data.google_container_cluster.web.endpoint}"
-  token                  = data.google_client_config.this.access_token
+  token                  = ephemeral.google_client_config.this.access_token
   cluster_ca_certificate = base64decode(data.google_container_cluster.web.master_auth[0].cluster_ca_certificate)
 }
 
 provider "helm" {
   kubernetes = {
     host                   = "https://${data.google_container_cluster.web.endpoint}"
-    token                  = data.google_client_config.this.access_token
+    token                  = ephemeral.google_client_config.this.access_token
     cluster_ca_certificate = base64decode(data.google_container_cluster.web.master_auth[0].cluster_ca_certificate)
   }
 }
@@ -72,6 +82,15 @@ locals {
 
 module "testnet_118" {
   source = "../../modules/network"
+  providers = {
+    google         = google
+    google.secrets = google.ephemeral
+    helm           = helm
+    kubernetes     = kubernetes
+    cloudflare     = cloudflare
+    spacemesh      = spacemesh
+    http           = http
+  }
 
   # The frontends' default network: its entry is kept first in the document.
   default_network = true
@@ -107,6 +126,15 @@ module "testnet_118" {
 
 module "testnet_119" {
   source = "../../modules/network"
+  providers = {
+    google         = google
+    google.secrets = google.ephemeral
+    helm           = helm
+    kubernetes     = kubernetes
+    cloudflare     = cloudflare
+    spacemesh      = spacemesh
+    http           = http
+  }
 
   net_id     = 119
   name       = "TweedleDum Open Testnet 119"

@@ -223,27 +223,29 @@ resource "kubernetes_service_account_v1" "workloads" {
   automount_service_account_token = false
 }
 
-# The certificate, copied from Secret Manager (only when tls.secret_manager is used). The key
-# passes through Terraform's state (marked sensitive): keep state encrypted (Terraform Cloud does), or
-# use tls.cert_manager_cluster_issuer, with which no key material reaches Terraform at all.
-# (Ephemeral reads into the Secret's write-only data would keep it out of state, but mock providers
-# in Terraform 1.11 cannot serve ephemeral resources, so the module's tests could not run.)
+# The certificate, copied from Secret Manager (only when tls.secret_manager is used), without
+# passing through Terraform's state or plan: the secret versions are read by ephemeral resources
+# (through the google.secrets provider) into the Secret's write-only data. Terraform sends write-only
+# data only when data_wo_revision changes: bump tls.secret_manager.revision after rotating the
+# certificate in Secret Manager. cert-manager (tls.cert_manager_cluster_issuer) needs no copy at all.
 locals {
   tls_from_secret_manager = var.tls.secret_manager != null
 }
 
-data "google_secret_manager_secret_version" "tls_certificate" {
-  count   = local.tls_from_secret_manager ? 1 : 0
-  project = var.tls.secret_manager.project
-  secret  = var.tls.secret_manager.certificate_secret
-  version = var.tls.secret_manager.version
+ephemeral "google_secret_manager_secret_version" "tls_certificate" {
+  provider = google.secrets
+  count    = local.tls_from_secret_manager ? 1 : 0
+  project  = var.tls.secret_manager.project
+  secret   = var.tls.secret_manager.certificate_secret
+  version  = var.tls.secret_manager.version
 }
 
-data "google_secret_manager_secret_version" "tls_private_key" {
-  count   = local.tls_from_secret_manager ? 1 : 0
-  project = var.tls.secret_manager.project
-  secret  = var.tls.secret_manager.private_key_secret
-  version = var.tls.secret_manager.version
+ephemeral "google_secret_manager_secret_version" "tls_private_key" {
+  provider = google.secrets
+  count    = local.tls_from_secret_manager ? 1 : 0
+  project  = var.tls.secret_manager.project
+  secret   = var.tls.secret_manager.private_key_secret
+  version  = var.tls.secret_manager.version
 }
 
 resource "kubernetes_secret_v1" "tls" {
@@ -255,10 +257,11 @@ resource "kubernetes_secret_v1" "tls" {
     labels    = local.common_labels
   }
   type = "kubernetes.io/tls"
-  data = {
-    "tls.crt" = data.google_secret_manager_secret_version.tls_certificate[0].secret_data
-    "tls.key" = data.google_secret_manager_secret_version.tls_private_key[0].secret_data
+  data_wo = {
+    "tls.crt" = ephemeral.google_secret_manager_secret_version.tls_certificate[0].secret_data
+    "tls.key" = ephemeral.google_secret_manager_secret_version.tls_private_key[0].secret_data
   }
+  data_wo_revision = var.tls.secret_manager.revision
 }
 
 # Nothing reaches the network's pods unless admitted below.

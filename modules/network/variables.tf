@@ -291,8 +291,10 @@ variable "ingress" {
 variable "tls" {
   description = <<-EOT
     Where the https certificate for the network's host names comes from, by reference only (exactly
-    one): secret_manager (Secret Manager secrets holding the PEM certificate chain and key; copied into
-    a kubernetes.io/tls Secret), existing_secret_name (a kubernetes.io/tls Secret the platform keeps in
+    one): secret_manager (Secret Manager secrets holding the PEM certificate chain and key; read by
+    ephemeral resources through the google.secrets provider into a kubernetes.io/tls Secret's
+    write-only data, so the key is never in state or plan; bump revision after a rotation),
+    existing_secret_name (a kubernetes.io/tls Secret the platform keeps in
     the namespace; needs create_namespace = false), or cert_manager_cluster_issuer (cert-manager issues
     it). The certificate must cover every host name in the hosts output.
   EOT
@@ -302,6 +304,7 @@ variable "tls" {
       certificate_secret = string
       private_key_secret = string
       version            = optional(string, "latest")
+      revision           = optional(number, 1)
     }))
     existing_secret_name        = optional(string)
     cert_manager_cluster_issuer = optional(string)

@@ -3,14 +3,16 @@
 # to a temporary file). The plan_* runs are also read by the script, which checks that release
 # changes are in-place updates.
 
-mock_provider "google" {
-  # Fixed, so that the copied certificate does not look changed on every plan.
-  mock_data "google_secret_manager_secret_version" {
-    defaults = {
-      secret_data = "-----BEGIN TEST PEM-----"
-    }
-  }
+mock_provider "google" {}
+
+# The secrets reader is the real google provider (mocks cannot serve ephemeral resources), pointed at
+# the fake Secret Manager the test scripts run on 127.0.0.1:28573.
+provider "google" {
+  alias                          = "secrets"
+  access_token                   = "test-token"
+  secret_manager_custom_endpoint = "http://127.0.0.1:28573/v1/"
 }
+
 mock_provider "helm" {}
 mock_provider "kubernetes" {}
 mock_provider "cloudflare" {

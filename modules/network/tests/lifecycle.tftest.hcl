@@ -2,6 +2,15 @@
 # that is replaced gets a new random id).
 
 mock_provider "google" {}
+
+# The secrets reader is the real google provider (mocks cannot serve ephemeral resources), pointed at
+# the fake Secret Manager the test scripts run on 127.0.0.1:28573.
+provider "google" {
+  alias                          = "secrets"
+  access_token                   = "test-token"
+  secret_manager_custom_endpoint = "http://127.0.0.1:28573/v1/"
+}
+
 mock_provider "helm" {}
 mock_provider "kubernetes" {}
 mock_provider "cloudflare" {

@@ -5,13 +5,16 @@
 # first). helm_wait = false: there is no scheduler, pods stay Pending. Google, Cloudflare and http
 # are mocked; the spacemesh provider is real (file:// document).
 
-mock_provider "google" {
-  mock_data "google_secret_manager_secret_version" {
-    defaults = {
-      secret_data = "-----BEGIN TEST PEM-----"
-    }
-  }
+mock_provider "google" {}
+
+# The secrets reader is the real google provider (mocks cannot serve ephemeral resources), pointed at
+# the fake Secret Manager the test scripts run on 127.0.0.1:28573.
+provider "google" {
+  alias                          = "secrets"
+  access_token                   = "test-token"
+  secret_manager_custom_endpoint = "http://127.0.0.1:28573/v1/"
 }
+
 mock_provider "cloudflare" {
   mock_data "cloudflare_ip_ranges" {
     defaults = {
