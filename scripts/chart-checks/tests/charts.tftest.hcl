@@ -134,8 +134,8 @@ run "stats_api" {
   }
 
   assert {
-    condition     = output.stats_container.readinessProbe.httpGet.path == "/overview" && output.stats_container.livenessProbe.tcpSocket.port == "stats"
-    error_message = "The stats API is ready when /overview answers."
+    condition     = output.stats_container.readinessProbe.tcpSocket.port == "stats" && output.stats_container.livenessProbe.tcpSocket.port == "stats" && !can(output.stats_container.readinessProbe.httpGet)
+    error_message = "The stats API is ready when it listens: its readiness is the pod's, shared with the node, so a slow stats query must not take the node's API out of service (/overview is tested by the uptime check)."
   }
 
   assert {
