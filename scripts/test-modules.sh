@@ -60,12 +60,46 @@ elapsed() {
 }
 
 command -v "$TERRAFORM" >/dev/null || fail "terraform not found (set TERRAFORM=/path/to/terraform; tools/install-terraform.sh builds one)"
-tfv="$(TF_CLI_CONFIG_FILE=/dev/null "$TERRAFORM" version 2>/dev/null | head -n1)"
+tfv="$(TF_CLI_CONFIG_FILE=/dev/null "$TERRAFORM" version 2>/dev/null | sed -n 1p)"  # sed reads all input: head could end the pipe early (SIGPIPE under pipefail)
 [[ "$tfv" =~ ^Terraform\ v1\.(1[1-9]|[2-9][0-9])\. ]] || fail "need Terraform >= 1.11, found: $tfv"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/test-modules.XXXXXX")"
+fake_sm_pid=""
 # Kept when a step fails, with every log in it.
-trap 'rc=$?; if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi' EXIT
+trap 'rc=$?; if [[ -n "$fake_sm_pid" ]]; then kill "$fake_sm_pid" 2>/dev/null || true; fi; if ((rc == 0)); then rm -rf "$work"; else echo "logs kept in $work" >&2; fi' EXIT
+
+# A fake Secret Manager on 127.0.0.1:28573 (the test files point the google.secrets provider at it):
+# it answers the two calls the google provider's ephemeral google_secret_manager_secret_version makes
+# (GET .../versions/<v>, then GET <name>:access) with a placeholder PEM naming the secret, and logs
+# every request, so that the tests can tell the ephemeral path ran.
+start_fake_secret_manager() { # logfile
+	python3 -u - "$1" <<'PY' &
+import base64, http.server, json, re, sys
+log = open(sys.argv[1], "a", buffering=1)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        log.write(self.path + "\n")
+        m = re.fullmatch(r"/v1/(projects/[^/]+/secrets/([^/]+))/versions/([^/:]+)(:access)?", self.path.split("?")[0])
+        if not m:
+            self.send_response(404); self.end_headers(); return
+        name = m.group(1) + "/versions/1"
+        if m.group(4):
+            body = {"name": name, "payload": {"data": base64.b64encode(("-----BEGIN TEST PEM----- " + m.group(2)).encode()).decode()}}
+        else:
+            body = {"name": name, "createTime": "2026-01-01T00:00:00Z", "state": "ENABLED"}
+        data = json.dumps(body).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 28573), H).serve_forever()
+PY
+	fake_sm_pid=$!
+	for _ in $(seq 1 50); do
+		curl -fsS -o /dev/null "http://127.0.0.1:28573/v1/projects/p/secrets/ready/versions/1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the fake Secret Manager did not start on 127.0.0.1:28573"
+}
 
 # ---------------------------------------------------------------------------------------------
 log "provider mirror and helm (cached)"
@@ -112,7 +146,7 @@ tf() { # dir args...
 	"$TERRAFORM" -chdir="$tree/$dir" "$@"
 }
 
-configs=(modules/discovery modules/network modules/cluster examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
+configs=(modules/discovery modules/network modules/cluster modules/static-web examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
 
 if ((run_terraform)); then
 # ---------------------------------------------------------------------------------------------
@@ -128,18 +162,30 @@ for d in "${configs[@]}"; do
 		cat "$work/init.log" >&2
 		fail "terraform init in $d"
 	}
-	tf "$d" validate -no-color || fail "terraform validate in $d"
+	# A module that takes an aliased provider (modules/network and its fixture: google.secrets) cannot be validated
+	# as a root without a configuration of that alias: give it one, for validate only. Its test
+	# files are validated by terraform test below (validate's own check of them does not see the
+	# test files' provider blocks).
+	vflags=()
+	alias_file="$tree/$d/validate_aliases.tf"
+	if [[ "$d" == modules/network || "$d" == modules/network/tests/fixtures/networks ]]; then
+		printf 'provider "google" {\n  alias = "secrets"\n}\n' >"$alias_file"
+		vflags=(-no-tests)
+	fi
+	tf "$d" validate -no-color "${vflags[@]}" || fail "terraform validate in $d"
+	rm -f "$alias_file"
 done
 elapsed
 
 # ---------------------------------------------------------------------------------------------
 log "terraform test"
+start_fake_secret_manager "$work/secret-manager.log"
 doc_dir="$work/discovery"
 mkdir -p "$doc_dir"
 # The real spacemesh provider writes the discovery entries of the apply runs here.
 export SPACEMESH_DISCOVERY_URL="file://$doc_dir/networks.json"
 
-for d in modules/discovery modules/cluster modules/network examples/testnet; do
+for d in modules/discovery modules/cluster modules/network modules/static-web examples/testnet; do
 	out="$work/test-${d//\//_}.log"
 	echo "-- $d" >&2
 	if ! tf "$d" test -no-color -verbose >"$out" 2>&1; then
@@ -179,7 +225,7 @@ echo "node release change: in-place updates only" >&2
 sec="$(run_section "$netlog" plan_smapp_update)"
 [[ -n "$sec" ]] || fail "no plan printed for run plan_smapp_update"
 grep -q 'spacemesh_discovery_entry.this will be updated in-place' <<<"$sec" || fail "a Smapp release update must update the discovery entry in place"
-changed="$(grep -cE '^\s+# .* (will be|must be)' <<<"$sec" || true)"
+changed="$(grep -cE '^\s+# .* (will be (created|updated|destroyed)|must be replaced)' <<<"$sec" || true)"
 [[ "$changed" -le 2 ]] || fail "a Smapp release update must touch only spacemesh_network and its entry, plan shows: $(grep -E '^\s+# ' <<<"$sec")"
 ! grep -qE 'must be replaced|helm_release' <<<"$sec" || fail "a Smapp release update must not touch workloads"
 echo "smapp release change: discovery only" >&2
@@ -195,8 +241,66 @@ if [[ "$applied" != "$destroyed" ]]; then
 	fail "removing network 119 must destroy exactly its resources"
 fi
 grep -q 'module.network\["119"\].spacemesh_discovery_entry.this' <<<"$destroyed" || fail "removing a network must destroy its discovery entry"
-! grep -qE 'module\.network\["118"\].* (will be|must be)' <<<"$sec" || fail "removing network 119 must not touch network 118"
+! grep -qE 'module\.network\["118"\]\.[^ ]+ (will be (created|updated|destroyed)|must be replaced)' <<<"$sec" || fail "removing network 119 must not touch network 118"
 echo "retiring network 119: all $(wc -l <<<"$destroyed") of its resources destroyed, the discovery entry included; 118 untouched" >&2
+echo "resources per network: $(wc -l <<<"$applied") ($(sed -E 's/^module\.network\["119"\]\.//; s/\[.*//' <<<"$applied" | sort | uniq -c | awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}'))" >&2
+
+# A changed domain replaces the uptime checks (monitored_resource forces a new check), and GCP refuses
+# to delete a check an alert policy still names: each new check must be created before the old one
+# is destroyed (+/-, not -/+). Mocked providers do not know which changes force a replacement, so
+# this plans with the real google provider (no API call: a hand-written prior state of the three
+# checks, -refresh=false, only the checks targeted) with the domain changed.
+cbd="$work/cbd"
+cp -r "$tree/modules/network" "$cbd"
+cat >"$cbd/provider_override.tf" <<'TF'
+provider "google" {
+  access_token = "unused"
+}
+TF
+cat >"$cbd/providers_for_plan.tf" <<'TF'
+provider "google" {
+  alias        = "secrets"
+  access_token = "unused"
+}
+TF
+{
+	printf '{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"00000000-0000-4000-8000-000000000118","outputs":{},"resources":[{"mode":"managed","type":"google_monitoring_uptime_check_config","name":"endpoint","provider":"provider[\\"registry.terraform.io/hashicorp/google\\"]","instances":['
+	sep=""
+	for e in api_json:api api_grpc:api stats_api:stats; do
+		printf '%s{"index_key":"%s","schema_version":0,"attributes":{"id":"projects/sm-web-test/uptimeCheckConfigs/%s","name":"projects/sm-web-test/uptimeCheckConfigs/%s","uptime_check_id":"%s","project":"sm-web-test","display_name":"x","timeout":"10s","period":"60s","monitored_resource":[{"type":"uptime_url","labels":{"project_id":"sm-web-test","host":"118.%s.example.org"}}]}}' \
+			"$sep" "${e%%:*}" "${e%%:*}" "${e%%:*}" "${e%%:*}" "${e##*:}"
+		sep=","
+	done
+	printf ']}]}\n'
+} >"$cbd/terraform.tfstate"
+cat >"$cbd/test.tfvars" <<'TF'
+net_id                  = 118
+name                    = "TweedleDee Open Testnet 118"
+config_url              = "https://configs.example.org/testnet-118.json"
+node_release            = "v1.7.6"
+min_node_release        = "1.7.0"
+min_smapp_release       = "1.6.0"
+latest_smapp_release    = "1.7.2"
+smapp_base_download_url = "https://smapp.example.org/dist"
+node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+stats_api_release       = "v2.1.0"
+domain                  = "example.net"
+cloudflare_zone_id      = "0123456789abcdef0123456789abcdef"
+project_id              = "sm-web-test"
+notification_channels   = ["projects/sm-web-test/notificationChannels/123"]
+ingress                 = { ip_address = "203.0.113.10" }
+tls                     = { cert_manager_cluster_issuer = "letsencrypt-dns" }
+TF
+"$TERRAFORM" -chdir="$cbd" plan -no-color -input=false -refresh=false -var-file=test.tfvars \
+	-target=google_monitoring_uptime_check_config.endpoint >"$work/cbd.log" 2>&1 || {
+	cat "$work/cbd.log" >&2
+	fail "plan of a domain change with the real google provider"
+}
+sec="$(cat "$work/cbd.log")"
+n_cbd="$(grep -cE '^\s*\+/- resource "google_monitoring_uptime_check_config" "endpoint"' <<<"$sec" || true)"
+n_dbc="$(grep -cE '^\s*-/\+ resource "google_monitoring_uptime_check_config" "endpoint"' <<<"$sec" || true)"
+((n_cbd == 3 && n_dbc == 0)) || fail "a domain change must replace the 3 uptime checks create-before-destroy (+/-): saw $n_cbd +/- and $n_dbc -/+ (see $work/cbd.log)"
+echo "domain change: the 3 uptime checks are replaced create-before-destroy" >&2
 
 # The discovery entry depends on every other resource of the module, so it is destroyed first.
 mapfile -t module_resources < <(grep -hoE '^resource "[a-z0-9_]+" "[a-z0-9_]+"' modules/network/*.tf | awk '{gsub(/"/,""); print $2"."$3}' | grep -v '^spacemesh_discovery_entry\.' | sort -u)
@@ -207,6 +311,19 @@ for r in "${module_resources[@]}"; do
 done
 echo "discovery entry depends on all ${#module_resources[@]} other resources of the module" >&2
 
+# The same, as Terraform orders it: in the plan graph the entry waits for the API node's release, so
+# it is created after it; Terraform destroys in the reverse order of these edges, so the entry goes
+# before the release (and everything else it depends on).
+printf 'provider "google" {\n  alias = "secrets"\n}\n' >"$tree/modules/network/graph_aliases.tf"
+tf modules/network graph -type=plan >"$work/graph-plan.dot" 2>"$work/graph.log" || {
+	cat "$work/graph.log" >&2
+	fail "terraform graph -type=plan in modules/network"
+}
+rm -f "$tree/modules/network/graph_aliases.tf"
+grep -qE '"\[root\] spacemesh_discovery_entry\.this \(expand\)" -> "\[root\] helm_release\.api_node \(expand\)"' "$work/graph-plan.dot" ||
+	fail "plan graph: spacemesh_discovery_entry.this must wait for helm_release.api_node (see $work/graph-plan.dot)"
+echo "plan graph: the entry is created after the API node release (and destroyed before it)" >&2
+
 # The apply runs cleaned up after themselves: the real provider removed every entry again.
 if [[ -f "$doc_dir/networks.json" ]]; then
 	left="$(tr -d ' \n\t' <"$doc_dir/networks.json")"
@@ -214,9 +331,14 @@ if [[ -f "$doc_dir/networks.json" ]]; then
 fi
 
 exlog="$work/test-examples_testnet.log"
-count="$(run_section "$exlog" plan_two_networks | sed -nE 's/^Plan: ([0-9]+) to add.*/\1/p' | head -n1)"
+count="$(run_section "$exlog" plan_two_networks | sed -nE 's/^Plan: ([0-9]+) to add.*/\1/p' | sed -n 1p)"
 [[ -n "$count" ]] || fail "no plan summary printed for examples/testnet"
 echo "examples/testnet with two networks (mocked plan): $count resources to add" >&2
+
+# The certificate came from Secret Manager through the ephemeral resources (nothing else reads it).
+grep -q '^/v1/projects/sm-secrets/secrets/t118-key/versions/1:access' "$work/secret-manager.log" ||
+	fail "the TLS key was never read through the ephemeral Secret Manager resource (see $work/secret-manager.log)"
+echo "TLS certificate and key read ephemerally from (fake) Secret Manager: $(grep -c ':access' "$work/secret-manager.log") accesses" >&2
 elapsed
 
 fi
@@ -233,16 +355,13 @@ if ((run_charts)); then
 
 	declare -A chart_dir=(
 		[api-node]=modules/network/charts/api-node
-		[explorer]=modules/network/charts/explorer
-		[dashboard]=modules/network/charts/dashboard
-		[frontend]=modules/network/charts/frontend
 		[traefik-ingress]=modules/cluster/charts/traefik-ingress
 	)
-	declare -A release=([api-node]=api-node [explorer]=explorer [dashboard]=dashboard [frontend]=explorer-frontend [traefik-ingress]=traefik)
-	declare -A outname=([api-node]=api-node [explorer]=explorer [dashboard]=dashboard [frontend]=explorer-frontend [traefik-ingress]=traefik-ingress)
-	declare -A config_flag=([api-node]=nodeConfig [explorer]=node.config)
+	declare -A release=([api-node]=api-node [traefik-ingress]=traefik)
+	declare -A outname=([api-node]=api-node [traefik-ingress]=traefik-ingress)
+	declare -A config_flag=([api-node]=nodeConfig)
 
-	for c in api-node explorer dashboard frontend traefik-ingress; do
+	for c in api-node traefik-ingress; do
 		args=(-f "$vals/$c.yaml")
 		[[ -n "${config_flag[$c]:-}" ]] && args+=(--set-file "${config_flag[$c]}=$node_config")
 		"$helm" lint --strict --kube-version "$KUBE_VERSION" "${chart_dir[$c]}" "${args[@]}" >"$work/lint.log" 2>&1 || {
@@ -251,7 +370,7 @@ if ((run_charts)); then
 		}
 		"$helm" template "${release[$c]}" "${chart_dir[$c]}" --kube-version "$KUBE_VERSION" --namespace spacemesh-118 "${args[@]}" >"$rendered/${outname[$c]}.yaml" ||
 			fail "helm template ${chart_dir[$c]}"
-		echo "linted and rendered ${chart_dir[$c]}" >&2
+	echo "linted and rendered ${chart_dir[$c]}" >&2
 	done
 
 	# Values a chart must refuse.
@@ -268,14 +387,17 @@ if ((run_charts)); then
 			fail "${chart_dir[$c]} refused $* without saying '$msg'"
 		}
 	}
-	must_refuse api-node "private port" --set service.grpc.port=9093
-	must_refuse api-node "private port" --set service.json.port=9093
+	must_refuse api-node "private port" --set ports.grpc=9093
 	must_refuse api-node "private port" --set ports.json=9093
+	must_refuse api-node "private port" --set statsApi.ports.http=9093
+	must_refuse api-node "refresh and metrics are never public" --set statsApi.ports.refresh=5000
+	must_refuse api-node "refresh and metrics are never public" --set statsApi.ports.metrics=5000
 	must_refuse api-node "https only" --set ingress.tlsSecretName=
+	must_refuse api-node "https only" --set statsApi.ingress.tlsSecretName=
+	must_refuse api-node "selects gRPC by content type" --set ingress.grpc.match=
 	must_refuse api-node "nodeConfig is required" --set nodeConfig=
-	must_refuse explorer "https only" --set ingress.host=
-	must_refuse dashboard "mongo.uri is required" --set mongo.uri=
-	must_refuse frontend "component must be" --set component=wallet
+	must_refuse api-node "statsApi.image is required" --set statsApi.image=
+	must_refuse api-node "whenDeleted must be" --set persistence.whenDeleted=Keep
 	echo "unsafe values refused" >&2
 
 	log "rendered objects"

@@ -23,6 +23,15 @@ module "discovery_dev" {
 
 module "devnet_401" {
   source = "../../modules/network"
+  providers = {
+    google         = google
+    google.secrets = google.ephemeral
+    helm           = helm
+    kubernetes     = kubernetes
+    cloudflare     = cloudflare
+    spacemesh      = spacemesh
+    http           = http
+  }
 
   # The entry goes into networks-dev.json, not into the provider's (public) document.
   discovery_url = module.discovery_dev.discovery_url
@@ -31,20 +40,22 @@ module "devnet_401" {
   name       = "Devnet 401"
   config_url = "https://configs.${var.domain}/devnet-401.json"
 
-  # The release tag the devnet is deployed for; its info page gets the host 1-2-3-1.net.<domain> (web.tf).
-  node_release            = "v1.2.3+1"
+  # Deployed for the devnet tag v1.2.3+1 (web.tf names its info page after it: 1-2-3-1.net.<domain>).
+  # No image can carry that tag ('+' is not allowed in Docker tags, and go-spacemesh's image workflow
+  # pushes git tags as they are), so the node runs the tag's commit from the dev repository, and
+  # node_version says which go-spacemesh release that is.
+  node_release            = "4f2a9c1"
+  node_version            = "1.2.3"
   min_node_release        = "1.2.3"
+  latest_node_release     = "1.2.3+1"
   min_smapp_release       = "1.7.2"
   latest_smapp_release    = "1.7.2"
   smapp_base_download_url = "https://smapp.${var.domain}/dist"
   node_base_download_url  = "https://downloads.${var.domain}/go-spacemesh"
 
-  explorer_backend_release = "v1.7.7"
-  dash_backend_release     = "v1.2.0"
-  # Served by the dev frontend builds of modules/static-web (web.tf), not from the cluster.
-  frontends = {
-    enabled = false
-  }
+  stats_api_release = "v2.1.0"
+
+  # Served by the dev frontend builds of modules/static-web (web.tf).
   explorer_host_pattern = "{net_id}.explore-dev.{domain}"
   dash_host_pattern     = "{net_id}.dash-dev.{domain}"
 

@@ -6,7 +6,17 @@ provider "google" {
   region  = var.region
 }
 
-data "google_client_config" "this" {}
+# Ephemeral reads (the access token of the kubernetes and helm providers, the networks' TLS
+# certificates from Secret Manager): their values are never stored in state or plans.
+provider "google" {
+  alias   = "ephemeral"
+  project = var.project_id
+  region  = var.region
+}
+
+ephemeral "google_client_config" "this" {
+  provider = google.ephemeral
+}
 
 data "google_container_cluster" "web" {
   project  = var.project_id
@@ -16,14 +26,14 @@ data "google_container_cluster" "web" {
 
 provider "kubernetes" {
   host                   = "https://${data.google_container_cluster.web.endpoint}"
-  token                  = data.google_client_config.this.access_token
+  token                  = ephemeral.google_client_config.this.access_token
   cluster_ca_certificate = base64decode(data.google_container_cluster.web.master_auth[0].cluster_ca_certificate)
 }
 
 provider "helm" {
   kubernetes = {
     host                   = "https://${data.google_container_cluster.web.endpoint}"
-    token                  = data.google_client_config.this.access_token
+    token                  = ephemeral.google_client_config.this.access_token
     cluster_ca_certificate = base64decode(data.google_container_cluster.web.master_auth[0].cluster_ca_certificate)
   }
 }
@@ -49,6 +59,9 @@ module "discovery" {
   cloudflare_zone_id = var.cloudflare_zone_id
   bucket_name        = var.discovery_bucket
   document_writers   = [var.terraform_service_account]
+
+  # The permanent URL's uptime check and alert.
+  notification_channels = var.notification_channels
 }
 
 locals {
@@ -69,6 +82,15 @@ locals {
 
 module "testnet_118" {
   source = "../../modules/network"
+  providers = {
+    google         = google
+    google.secrets = google.ephemeral
+    helm           = helm
+    kubernetes     = kubernetes
+    cloudflare     = cloudflare
+    spacemesh      = spacemesh
+    http           = http
+  }
 
   # The frontends' default network: its entry is kept first in the document.
   default_network = true
@@ -84,12 +106,8 @@ module "testnet_118" {
   smapp_base_download_url = "https://smapp.${var.domain}/dist"
   node_base_download_url  = "https://downloads.${var.domain}/go-spacemesh"
 
-  explorer_backend_release = "v1.7.7"
-  dash_backend_release     = "v1.2.0"
-  frontends = {
-    explorer_release = "v2.1.0"
-    dash_release     = "v1.4.0"
-  }
+  # explorer-stats-api (explorer-backend v2.x), beside the API node.
+  stats_api_release = "v2.1.0"
 
   tls = {
     secret_manager = {
@@ -108,6 +126,15 @@ module "testnet_118" {
 
 module "testnet_119" {
   source = "../../modules/network"
+  providers = {
+    google         = google
+    google.secrets = google.ephemeral
+    helm           = helm
+    kubernetes     = kubernetes
+    cloudflare     = cloudflare
+    spacemesh      = spacemesh
+    http           = http
+  }
 
   net_id     = 119
   name       = "TweedleDum Open Testnet 119"
@@ -120,12 +147,8 @@ module "testnet_119" {
   smapp_base_download_url = "https://smapp.${var.domain}/dist"
   node_base_download_url  = "https://downloads.${var.domain}/go-spacemesh"
 
-  explorer_backend_release = "v1.7.7"
-  dash_backend_release     = "v1.2.0"
-  frontends = {
-    explorer_release = "v2.1.0"
-    dash_release     = "v1.4.0"
-  }
+  # explorer-stats-api (explorer-backend v2.x), beside the API node.
+  stats_api_release = "v2.1.0"
 
   tls = {
     secret_manager = {

@@ -3,10 +3,12 @@ output "discovery_public_url" {
   value       = module.discovery.public_url
 }
 
+locals {
+  # Every network block of this root (add a block, add it here).
+  networks = [module.testnet_118, module.testnet_119]
+}
+
 output "networks" {
-  description = "Every live network's public URLs."
-  value = {
-    "118" = module.testnet_118.urls
-    "119" = module.testnet_119.urls
-  }
+  description = "Every live network's public URLs, by net id."
+  value       = { for m in local.networks : tostring(m.net_id) => m.urls }
 }

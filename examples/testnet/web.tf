@@ -48,7 +48,7 @@ module "web" {
   networks = [
     module.testnet_118.network,
     module.testnet_119.network,
-    merge(module.devnet_401.network, { dev = true }),
+    merge(module.devnet_401.network, { dev = true, release_tag = "v1.2.3+1" }),
   ]
   frontends = local.web_frontends
   aliases   = { test = var.current_testnet }

@@ -148,6 +148,10 @@ resource "google_compute_address" "ingress" {
   network_tier = "PREMIUM"
 }
 
+locals {
+  https_entrypoint = "websecure"
+}
+
 resource "helm_release" "ingress" {
   count = var.install_ingress_controller ? 1 : 0
 
@@ -163,8 +167,30 @@ resource "helm_release" "ingress" {
     replicas    = var.ingress.replicas
     className   = var.ingress.class_name
     ipAddress   = google_compute_address.ingress.address
-    entrypoints = var.ingress.entrypoints
+    entrypoints = { (local.https_entrypoint) = 443 }
   })]
 
   depends_on = [google_container_node_pool.default]
+}
+
+# Docker Hub through Artifact Registry: every node pulls images from this remote repository (the node
+# service account has artifactregistry.reader), which fetches each image from Docker Hub once and
+# caches it, instead of every pull going to Docker Hub through the one NAT address (and its
+# anonymous rate limit). modules/network's image_registry_mirror takes the output.
+resource "google_artifact_registry_repository" "dockerhub" {
+  count = var.image_mirror ? 1 : 0
+
+  project       = var.project_id
+  location      = var.region
+  repository_id = "${var.name}-dockerhub"
+  description   = "Docker Hub, cached for the ${var.name} cluster"
+  format        = "DOCKER"
+  mode          = "REMOTE_REPOSITORY"
+
+  remote_repository_config {
+    description = "Docker Hub"
+    docker_repository {
+      public_repository = "DOCKER_HUB"
+    }
+  }
 }

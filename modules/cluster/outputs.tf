@@ -26,14 +26,19 @@ output "ingress_ip" {
 output "ingress" {
   description = "What modules/network needs to know about the ingress controller."
   value = {
-    ip_address  = google_compute_address.ingress.address
-    class_name  = var.ingress.class_name
-    namespace   = var.ingress.namespace
-    entrypoints = { for n, p in var.ingress.entrypoints : tostring(p) => n }
+    ip_address = google_compute_address.ingress.address
+    class_name = var.ingress.class_name
+    namespace  = var.ingress.namespace
+    entrypoint = local.https_entrypoint
   }
 }
 
 output "project_number" {
   description = "Number of the project (for IAM principal identifiers)."
   value       = data.google_project.this.number
+}
+
+output "image_registry_mirror" {
+  description = "Registry path of the Docker Hub remote repository (<region>-docker.pkg.dev/<project>/<repository>), for modules/network's image_registry_mirror; null without image_mirror."
+  value       = var.image_mirror ? "${google_artifact_registry_repository.dockerhub[0].location}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.dockerhub[0].repository_id}" : null
 }

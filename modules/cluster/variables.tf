@@ -114,18 +114,29 @@ variable "install_ingress_controller" {
 }
 
 variable "ingress" {
-  description = "The ingress controller: image, namespace, IngressClass, and its https entry points (name => public port). Every port the networks publish (443, api_json_port, api_grpc_port) needs one."
+  description = "The ingress controller: image, namespace, IngressClass and replicas. It serves every network's hosts on one https entry point on 443 (named websecure): the API host routes gRPC by Content-Type with an IngressRoute, so Traefik's CRDs (charts/traefik-ingress/crds, installed with the chart) are needed."
   type = object({
-    image       = optional(string, "traefik:v3.5")
-    namespace   = optional(string, "ingress")
-    class_name  = optional(string, "traefik")
-    replicas    = optional(number, 2)
-    entrypoints = optional(map(number), { websecure = 443, api-json = 9091, api-grpc = 9092 })
+    image      = optional(string, "traefik:v3.7.11")
+    namespace  = optional(string, "ingress")
+    class_name = optional(string, "traefik")
+    replicas   = optional(number, 2)
   })
   default = {}
 
   validation {
-    condition     = alltrue([for n, p in var.ingress.entrypoints : can(regex("^[a-z][a-z0-9-]{0,30}$", n)) && p > 0 && p < 65536 && n != "web" && n != "traefik"])
-    error_message = "ingress.entrypoints maps names (lower-case; not web or traefik, which are reserved) to TCP ports."
+    condition     = can(regex("^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$", var.ingress.class_name)) && can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.ingress.namespace))
+    error_message = "ingress.class_name must be a DNS subdomain and ingress.namespace a DNS label."
   }
+
+  validation {
+    condition     = var.ingress.replicas >= 1 && floor(var.ingress.replicas) == var.ingress.replicas
+    error_message = "ingress.replicas must be a whole number >= 1."
+  }
+}
+
+variable "image_mirror" {
+  description = "Create an Artifact Registry remote repository of Docker Hub in the cluster's region (output image_registry_mirror, for modules/network's image_registry_mirror)."
+  type        = bool
+  default     = true
+  nullable    = false
 }

@@ -2,13 +2,6 @@ locals {
   hostname   = coalesce(var.hostname, "discover.${var.domain}")
   public_url = "https://${local.hostname}/${var.object_name}"
   root_url   = "https://${local.hostname}/"
-
-  # The document object and any public prefixes, as IAM condition resource names.
-  object_resource = "projects/_/buckets/${var.bucket_name}/objects/${var.object_name}"
-  public_condition = join(" || ", concat(
-    ["resource.name == \"${local.object_resource}\""],
-    [for p in var.public_prefixes : "resource.name.startsWith(\"projects/_/buckets/${var.bucket_name}/objects/${p}\")"],
-  ))
 }
 
 # --- storage -----------------------------------------------------------------------------------
@@ -56,20 +49,14 @@ resource "google_storage_bucket" "discovery" {
   labels = merge(var.labels, { "app" = "spacemesh-discovery" })
 }
 
-# Public read of the document (and of the listed prefixes) only: objects.get, never objects.list.
+# Public read of the objects of this dedicated bucket: objects.get, never objects.list (the legacy
+# object reader role holds storage.objects.get only). No IAM condition: conditional role bindings
+# are refused for allUsers (field report: 2i2c-org/infrastructure#2123), so a condition would fail
+# the first apply. Keep nothing private in this bucket.
 resource "google_storage_bucket_iam_member" "public_read" {
   bucket = google_storage_bucket.discovery.name
   role   = "roles/storage.legacyObjectReader"
   member = "allUsers"
-
-  dynamic "condition" {
-    for_each = var.public_read_condition ? [1] : []
-    content {
-      title       = "discovery-document-only"
-      description = "Public read of the discovery document and the listed public prefixes only."
-      expression  = local.public_condition
-    }
-  }
 }
 
 resource "google_storage_bucket_iam_member" "writers" {
@@ -248,6 +235,18 @@ resource "cloudflare_dns_record" "discovery" {
   comment = "Spacemesh discovery service (managed by Terraform, modules/discovery)"
 }
 
+# The zone's SSL mode: Full (strict). In Flexible mode Cloudflare talks plain http to the origins and
+# their http->https redirects (this load balancer's, the ingress controller's) loop forever; Full
+# without strict accepts any certificate. Every origin here presents a valid one. The setting is the
+# whole zone's: opt out (manage_zone_ssl = false) when the zone is shared and managed elsewhere.
+resource "cloudflare_zone_setting" "ssl" {
+  count = var.manage_zone_ssl ? 1 : 0
+
+  zone_id    = var.cloudflare_zone_id
+  setting_id = "ssl"
+  value      = "strict"
+}
+
 resource "cloudflare_dns_record" "certificate_authorization" {
   zone_id = var.cloudflare_zone_id
   name    = trimsuffix(google_certificate_manager_dns_authorization.discovery.dns_resource_record[0].name, ".")
@@ -256,4 +255,122 @@ resource "cloudflare_dns_record" "certificate_authorization" {
   proxied = false
   ttl     = 300
   comment = "Google Certificate Manager DNS authorisation for ${local.hostname} (managed by Terraform)"
+}
+
+# --- monitoring --------------------------------------------------------------------------------
+
+# The permanent URL is the one address Smapp hard-codes: it is probed from Google's checkers, and
+# passes only when it answers with a JSON array (the document; [] before the first network).
+resource "google_monitoring_uptime_check_config" "discovery" {
+  project      = var.project_id
+  display_name = "spacemesh discovery (${local.public_url})"
+  timeout      = "10s"
+  period       = var.uptime_check_period
+  checker_type = "STATIC_IP_CHECKERS"
+  user_labels  = { app = "spacemesh-discovery" }
+
+  http_check {
+    request_method = "GET"
+    path           = "/${var.object_name}"
+    port           = 443
+    use_ssl        = true
+    validate_ssl   = true
+
+    accepted_response_status_codes {
+      status_class = "STATUS_CLASS_2XX"
+    }
+  }
+
+  content_matchers {
+    content = "^\\s*\\["
+    matcher = "MATCHES_REGEX"
+  }
+
+  monitored_resource {
+    type = "uptime_url"
+    labels = {
+      project_id = var.project_id
+      host       = local.hostname
+    }
+  }
+
+  # A new host name replaces the check; the alert policy must move to the new one before the old
+  # one can be deleted.
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+locals {
+  discovery_check_filter = join(" AND ", [
+    "resource.type=\"uptime_url\"",
+    "metric.label.\"check_id\"=\"${google_monitoring_uptime_check_config.discovery.uptime_check_id}\"",
+  ])
+}
+
+resource "google_monitoring_alert_policy" "discovery" {
+  project               = var.project_id
+  display_name          = "Spacemesh discovery document unreachable or expiring"
+  combiner              = "OR"
+  severity              = "CRITICAL"
+  notification_channels = var.notification_channels
+  user_labels           = { app = "spacemesh-discovery" }
+
+  conditions {
+    display_name = "${local.public_url} fails its uptime check from more than one region"
+    condition_threshold {
+      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/check_passed\" AND ${local.discovery_check_filter}"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 1
+      duration        = "300s"
+
+      aggregations {
+        alignment_period     = "1200s"
+        per_series_aligner   = "ALIGN_NEXT_OLDER"
+        cross_series_reducer = "REDUCE_COUNT_FALSE"
+        group_by_fields      = ["resource.label.host"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  conditions {
+    display_name = "The certificate of ${local.hostname} expires in less than ${var.certificate_expiry_days} days"
+    condition_threshold {
+      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires\" AND ${local.discovery_check_filter}"
+      comparison      = "COMPARISON_LT"
+      threshold_value = var.certificate_expiry_days
+      duration        = "600s"
+
+      aggregations {
+        alignment_period     = "1200s"
+        per_series_aligner   = "ALIGN_NEXT_OLDER"
+        cross_series_reducer = "REDUCE_MIN"
+        group_by_fields      = ["resource.label.host"]
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "1800s"
+  }
+
+  documentation {
+    subject   = "Spacemesh discovery: ${local.public_url} is down or its certificate is expiring"
+    content   = <<-EOT
+      The permanent discovery URL ${local.public_url} (the one address Smapp hard-codes) fails.
+      Check the load balancer (`${var.name_prefix}-https`), the Google-managed certificate
+      (`${var.name_prefix}-cert`, authorised by the DNS record in Cloudflare), the object
+      gs://${var.bucket_name}/${var.object_name} and its public read, and Cloudflare's proxy for
+      ${local.hostname}.
+    EOT
+    mime_type = "text/markdown"
+  }
 }

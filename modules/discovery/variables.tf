@@ -77,21 +77,37 @@ variable "object_name" {
   }
 }
 
-variable "public_prefixes" {
-  description = "Further object name prefixes the public may read, e.g. [\"configs/\"] when node configs are published from the same bucket. The document itself is always public; nothing else is unless listed here."
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/<p>/notificationChannels/<id>) the discovery URL's alert goes to. Empty: the alert opens incidents without notifying anyone."
   type        = list(string)
   default     = []
 
   validation {
-    condition     = alltrue([for p in var.public_prefixes : can(regex("^[A-Za-z0-9][A-Za-z0-9._-]*/$", p))])
-    error_message = "Each public prefix must be a folder-like prefix ending in \"/\" such as configs/ (no leading slash, no wildcards)."
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "notification_channels must be ids of the form projects/<project>/notificationChannels/<id>."
   }
 }
 
-variable "public_read_condition" {
-  description = "Restrict the public (allUsers) grant with an IAM condition to the document and public_prefixes. Turn off only if your organisation's IAM refuses conditions on allUsers; the grant then covers every object of this dedicated bucket (get only, never list)."
-  type        = bool
-  default     = true
+variable "uptime_check_period" {
+  description = "How often the permanent discovery URL is probed."
+  type        = string
+  default     = "60s"
+
+  validation {
+    condition     = contains(["60s", "300s", "600s", "900s"], var.uptime_check_period)
+    error_message = "uptime_check_period must be one of 60s, 300s, 600s, 900s."
+  }
+}
+
+variable "certificate_expiry_days" {
+  description = "Alert when the discovery URL's certificate expires in fewer days than this (Google renews managed certificates about 30 days ahead; an alert means renewal is stuck)."
+  type        = number
+  default     = 21
+
+  validation {
+    condition     = var.certificate_expiry_days >= 1 && var.certificate_expiry_days <= 60
+    error_message = "certificate_expiry_days must be between 1 and 60."
+  }
 }
 
 variable "cors_origins" {
@@ -164,4 +180,11 @@ variable "bucket_deletion_policy" {
     condition     = contains(["PREVENT", "ABANDON", "DELETE"], var.bucket_deletion_policy)
     error_message = "bucket_deletion_policy must be PREVENT, ABANDON or DELETE."
   }
+}
+
+variable "manage_zone_ssl" {
+  description = "Set the Cloudflare zone's SSL mode to Full (strict). Turn off for a zone shared with other services and managed elsewhere (then make sure it is Full (strict) there: Flexible makes every https redirect loop)."
+  type        = bool
+  default     = true
+  nullable    = false
 }

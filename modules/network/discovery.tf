@@ -16,13 +16,17 @@ resource "spacemesh_discovery_entry" "this" {
   smapp_base_download_url = spacemesh_network.this.discovery_entry.smapp_base_download_url
   node_base_download_url  = spacemesh_network.this.discovery_entry.node_base_download_url
   genesis_id              = spacemesh_network.this.discovery_entry.genesis_id
+  stats_api               = spacemesh_network.this.discovery_entry.stats_api
+  dash_api                = spacemesh_network.this.discovery_entry.dash_api
+  explorer_api            = spacemesh_network.this.discovery_entry.explorer_api
 
-  extra = merge(var.discovery_extra, {
-    explorerAPI = local.explorer_api_url
-    dashAPI     = local.dash_api_url
-  })
+  extra         = var.discovery_extra
   discovery_url = var.discovery_url
   first         = var.default_network
+
+  # Published only once the network's public JSON API reports SYNC_STATUS_SYNCED.
+  wait_for_sync = var.wait_for_sync
+  sync_timeout  = var.sync_timeout
 
   depends_on = [
     kubernetes_namespace_v1.this,
@@ -30,16 +34,16 @@ resource "spacemesh_discovery_entry" "this" {
     kubernetes_secret_v1.tls,
     kubernetes_network_policy_v1.default_deny,
     kubernetes_network_policy_v1.from_ingress,
-    kubernetes_network_policy_v1.mongo_clients,
+    kubernetes_network_policy_v1.stats_refresh,
+    kubernetes_storage_class_v1.volumes,
+    terraform_data.api_node_volume,
     helm_release.api_node,
-    helm_release.explorer,
-    helm_release.dashboard,
-    helm_release.frontend,
     cloudflare_dns_record.this,
     google_monitoring_uptime_check_config.endpoint,
     google_monitoring_alert_policy.endpoint_down,
     google_monitoring_custom_service.network,
     google_monitoring_slo.availability,
     google_monitoring_alert_policy.slo_burn,
+    google_monitoring_alert_policy.resources,
   ]
 }

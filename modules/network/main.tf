@@ -3,49 +3,36 @@ locals {
   namespace = coalesce(var.namespace, "spacemesh-${local.net_id}")
 
   # ---- host names -------------------------------------------------------------------------------
-  # The same substitution the provider performs for api/explorer/dash (it is handed the same
-  # patterns; a postcondition on spacemesh_network checks the two agree). Computing them here keeps
-  # every host name known at plan time.
+  # The same substitution the provider performs (it is handed the same patterns; a postcondition on
+  # spacemesh_network checks the two agree). Computing them here keeps every host name known at plan
+  # time. The explorer and dash hosts are served elsewhere (static frontends); they are named here
+  # for the provider's postcondition and the outputs only.
   host_patterns = {
-    api          = var.api_host_pattern
-    explorer     = var.explorer_host_pattern
-    dash         = var.dash_host_pattern
-    explorer_api = var.explorer_api_host_pattern
-    dash_api     = var.dash_api_host_pattern
+    api      = var.api_host_pattern
+    stats    = var.stats_api_host_pattern
+    explorer = var.explorer_host_pattern
+    dash     = var.dash_host_pattern
   }
   hosts = {
     for k, p in local.host_patterns : k => lower(replace(replace(p, "{net_id}", local.net_id), "{domain}", var.domain))
   }
-
-  frontends = var.frontends.enabled ? {
-    explorer = { release = var.frontends.explorer_release, repository = var.frontends.explorer_image_repository, host = local.hosts.explorer }
-    dash     = { release = var.frontends.dash_release, repository = var.frontends.dash_image_repository, host = local.hosts.dash }
-  } : {}
-
-  explorer_api_url = "https://${local.hosts.explorer_api}/"
-  dash_api_url     = "wss://${local.hosts.dash_api}/ws"
+  stats_api_url = "https://${local.hosts.stats}"
+  # The API host on 443 serves the JSON gateway and gRPC.
+  api_url = "https://${local.hosts.api}"
 
   # ---- public endpoints -------------------------------------------------------------------------
-  # Every public endpoint: which DNS record (host) carries it, its port, and whether it is gRPC.
-  endpoints = merge(
-    {
-      api_json     = { record = "api", port = var.api_json_port, grpc = false, probe = "json_info" }
-      api_grpc     = { record = "api", port = var.api_grpc_port, grpc = true, probe = "tcp" }
-      explorer_api = { record = "explorer_api", port = 443, grpc = false, probe = "healthz" }
-      dash_api     = { record = "dash_api", port = 443, grpc = false, probe = "healthz" }
-    },
-    { for k, f in local.frontends : k => { record = k, port = 443, grpc = false, probe = "root" } },
-  )
-
-  # Ports Cloudflare can proxy for https. gRPC is never proxied (DNS-only: TLS ends at the ingress),
-  # and a host is proxied only when every endpoint it carries can be.
-  cloudflare_proxy_ports = [443, 2053, 2083, 2087, 2096, 8443]
+  # Every public endpoint: which DNS record (host) carries it and how it is probed. Everything is
+  # https on 443. The API host carries gRPC, so Cloudflare never proxies it (DNS-only: TLS ends at
+  # the ingress); the stats host is proxied.
+  endpoints = {
+    api_json  = { record = "api", grpc = false, probe = "json_status" }
+    api_grpc  = { record = "api", grpc = true, probe = "grpc" }
+    stats_api = { record = "stats", grpc = false, probe = "stats_overview" }
+  }
   dns_records = {
     for r in distinct([for e in values(local.endpoints) : e.record]) : r => {
-      host = local.hosts[r]
-      proxied = alltrue([
-        for e in values(local.endpoints) : !e.grpc && contains(local.cloudflare_proxy_ports, e.port) if e.record == r
-      ])
+      host    = local.hosts[r]
+      proxied = alltrue([for e in values(local.endpoints) : !e.grpc if e.record == r])
     }
   }
 
@@ -58,61 +45,97 @@ locals {
     "${var.node_dev_image_repository}:${var.node_release}"
   )
   latest_node_release = var.latest_node_release != null ? var.latest_node_release : (local.node_release_is_semver ? var.node_release : null)
+  # Tags as explorer-backend's release workflow publishes them (.github/workflows/publish.yaml:
+  # docker/metadata-action on a release, i.e. the release tag, e.g. v2.1.0).
+  stats_api_image = "${var.stats_api.image_repository}:${var.stats_api_release}"
 
+  # Docker Hub references go through the mirror when one is given (an official image, with no
+  # namespace, is library/<name> there); references naming their own registry (a first component
+  # with a dot or a port, or localhost) are left alone. A digest pins the exact build.
+  image_refs = { node = local.node_image, stats_api = local.stats_api_image, refresh = var.stats_api.refresh_image }
+  image_on_docker_hub = {
+    for k, ref in local.image_refs : k => !can(regex("^([^/]+[.:][^/]*|localhost)/", ref))
+  }
   images = {
-    collector = "${var.backend_image_repositories.collector}:${var.explorer_backend_release}"
-    apiserver = "${var.backend_image_repositories.apiserver}:${var.explorer_backend_release}"
-    dash      = "${var.backend_image_repositories.dash}:${var.dash_backend_release}"
+    for k, ref in local.image_refs : k => join("", [
+      var.image_registry_mirror != null && local.image_on_docker_hub[k] ? "${var.image_registry_mirror}/${strcontains(split(":", split("@", ref)[0])[0], "/") ? "" : "library/"}${ref}" : ref,
+      var.image_digests[k] == null ? "" : "@${var.image_digests[k]}",
+    ])
   }
 
   # ---- the API node config (as the provider rendered it) -----------------------------------------
+  # The listeners' ports are read back from the rendered config: the Services and probes use
+  # exactly what the node binds (go-spacemesh api/grpcserver/config.go: public 0.0.0.0:9092,
+  # private 127.0.0.1:9093 by default; the JSON gateway only where grpc-json-listener is set).
   api_node_config = jsondecode(spacemesh_network.this.api_node_config)
-  private_port    = tonumber(regex(":([0-9]+)$", try(local.api_node_config.api["grpc-private-listener"], "127.0.0.1:9093"))[0])
+  listener_port = {
+    for k, key in { grpc = "grpc-public-listener", json = "grpc-json-listener", private = "grpc-private-listener" } :
+    k => tonumber(regex(":([0-9]+)$", try(local.api_node_config.api[key], k == "private" ? "127.0.0.1:9093" : ""))[0])
+  }
+
+  # ---- explorer stats API (explorer-backend cmd/api/main.go) ---------------------------------------
+  # Its defaults (30 s layers, 4032 layers per epoch, 1024 labels per unit, genesis 2024-06-21) are
+  # wrong for every real network: each is set from spacemesh_network.
+  stats_api_ports = { http = 5000, refresh = 5050, metrics = 5070 }
+  stats_api_env = merge(
+    {
+      SPACEMESH_API_LISTEN         = ":${local.stats_api_ports.http}"
+      SPACEMESH_REFRESH_API_LISTEN = ":${local.stats_api_ports.refresh}"
+      SPACEMESH_METRICS_PORT       = ":${local.stats_api_ports.metrics}"
+      # go-spacemesh node/node.go: the state database is <data folder>/state.sql; storage.Setup
+      # opens it with mode=ro.
+      SPACEMESH_SQLITE           = "/data/state.sql"
+      SPACEMESH_GENESIS_TIME     = spacemesh_network.this.genesis_time
+      SPACEMESH_LAYER_DURATION   = spacemesh_network.this.layer_duration
+      SPACEMESH_LAYERS_PER_EPOCH = tostring(spacemesh_network.this.layers_per_epoch)
+      # post.post-labels-per-unit, else the node's default for the config's preset.
+      SPACEMESH_LABELS_PER_UNIT = tostring(spacemesh_network.this.labels_per_unit)
+      # The testnet preset switches the address HRP to "stest" (cmd/api/main.go); any other HRP
+      # is mainnet's "sm".
+      SPACEMESH_TESTNET = tostring(spacemesh_network.this.hrp == "stest")
+      # The explorer's and dashboard's origins, then cors_origins (what the JSON gateway allows too).
+      ALLOWED_ORIGINS           = join(",", spacemesh_network.this.allowed_origins)
+      SPACEMESH_CACHE_TTL       = var.stats_api.cache_ttl
+      SPACEMESH_SHORT_CACHE_TTL = var.stats_api.short_cache_ttl
+    },
+    var.stats_api.redis_url == null ? {} : { SPACEMESH_REDIS = var.stats_api.redis_url },
+  )
 
   # ---- ingress -------------------------------------------------------------------------------------
-  traefik = var.ingress.flavor == "traefik"
   entrypoint_annotations = {
-    for port in distinct([443, var.api_json_port, var.api_grpc_port]) : tostring(port) => local.traefik ? {
-      "traefik.ingress.kubernetes.io/router.entrypoints" = lookup(var.ingress.entrypoints, tostring(port), "https-${port}")
-      "traefik.ingress.kubernetes.io/router.tls"         = "true"
-    } : {}
+    "traefik.ingress.kubernetes.io/router.entrypoints" = var.ingress.entrypoint
+    "traefik.ingress.kubernetes.io/router.tls"         = "true"
   }
   tls_annotations = var.tls.cert_manager_cluster_issuer != null ? {
     "cert-manager.io/cluster-issuer" = var.tls.cert_manager_cluster_issuer
   } : {}
   ingress_annotations = {
-    web      = merge(local.entrypoint_annotations["443"], local.tls_annotations, var.ingress.annotations.web)
-    api_json = merge(local.entrypoint_annotations[tostring(var.api_json_port)], local.tls_annotations, var.ingress.annotations.api_json)
-    # Same host as the JSON Ingress: it uses the certificate cert-manager issues for that one (two
-    # Ingresses asking for one Secret would make cert-manager fight over it).
-    api_grpc = merge(local.entrypoint_annotations[tostring(var.api_grpc_port)], var.ingress.annotations.api_grpc)
+    api_json  = merge(local.entrypoint_annotations, local.tls_annotations, var.ingress.annotations.api_json)
+    stats_api = merge(local.entrypoint_annotations, local.tls_annotations, var.ingress.annotations.stats_api)
   }
-  grpc_service_annotations = merge(
-    local.traefik ? { "traefik.ingress.kubernetes.io/service.serversscheme" = "h2c" } : {},
-    var.ingress.annotations.grpc_service,
-  )
-  # One certificate Secret per network covers all of its host names. With cert-manager, each host
-  # gets its own Secret (cert-manager issues per Ingress).
+  # gRPC by content type (grpc-go and grpc-js send application/grpc or application/grpc+<codec>;
+  # the JSON gateway and browsers send anything else). A Traefik v3 rule on the API host, with a
+  # priority above the JSON Ingress's router (Traefik's default priority is the rule's length).
+  grpc_route = {
+    match    = "Host(`${local.hosts.api}`) && HeaderRegexp(`Content-Type`, `^application/grpc`)"
+    priority = 1000
+  }
+  # One certificate Secret per network covers all of its host names. With cert-manager, each Ingress
+  # gets its own Secret; the gRPC route shares the API host's.
   tls_secret_name = coalesce(var.tls.existing_secret_name, "spacemesh-${local.net_id}-tls")
-  tls_secret_for  = { for k in ["api", "explorer_api", "dash_api", "explorer", "dash"] : k => var.tls.cert_manager_cluster_issuer != null ? "${replace(k, "_", "-")}-tls" : local.tls_secret_name }
+  tls_secret_for  = { for k in ["api", "stats"] : k => var.tls.cert_manager_cluster_issuer != null ? "${k}-tls" : local.tls_secret_name }
+
+  # Cloudflare's published edge ranges: the only sources the proxied host accepts.
+  cloudflare_source_ranges = var.cloudflare_only ? concat(data.cloudflare_ip_ranges.edge[0].ipv4_cidrs, data.cloudflare_ip_ranges.edge[0].ipv6_cidrs) : []
 
   # ---- helm ------------------------------------------------------------------------------------------
-  chart_dirs = {
-    api_node  = "${path.module}/charts/api-node"
-    explorer  = "${path.module}/charts/explorer"
-    dashboard = "${path.module}/charts/dashboard"
-    frontend  = "${path.module}/charts/frontend"
-  }
+  chart_dir = "${path.module}/charts/api-node"
   # helm does not notice a local chart's template edits without a version bump; a checksum of the
   # chart's files in the values makes any edit an upgrade.
-  chart_checksums = {
-    for k, d in local.chart_dirs : k => sha256(join("", [for f in sort(fileset(d, "**")) : filesha256("${d}/${f}")]))
-  }
-  storage_class = var.storage_class_name == null ? "" : var.storage_class_name
-  network_values = {
-    id   = local.net_id
-    name = var.name
-  }
+  chart_checksum = sha256(join("", [for f in sort(fileset(local.chart_dir, "**")) : filesha256("${local.chart_dir}/${f}")]))
+  storage_class  = var.storage_class_name == null ? "spacemesh-${local.net_id}" : var.storage_class_name
+  # What the StatefulSet's volumeClaimTemplates say; Kubernetes refuses to change them afterwards.
+  volume_spec = { size = var.api_node.storage_size, storage_class = local.storage_class }
 
   common_labels = {
     "app.kubernetes.io/part-of"    = "spacemesh"
@@ -140,27 +163,29 @@ resource "spacemesh_network" "this" {
   smapp_base_download_url = var.smapp_base_download_url
   node_base_download_url  = var.node_base_download_url
 
-  api_host_pattern      = var.api_host_pattern
-  explorer_host_pattern = var.explorer_host_pattern
-  dash_host_pattern     = var.dash_host_pattern
-  api_json_port         = var.api_json_port
-  api_grpc_port         = var.api_grpc_port
+  node_version           = var.node_version
+  api_host_pattern       = var.api_host_pattern
+  explorer_host_pattern  = var.explorer_host_pattern
+  dash_host_pattern      = var.dash_host_pattern
+  stats_api_host_pattern = var.stats_api_host_pattern
+  cors_origins           = var.cors_origins
 
   lifecycle {
     postcondition {
-      condition     = self.api_host == local.hosts.api && self.explorer_host == local.hosts.explorer && self.dash_host == local.hosts.dash
-      error_message = "The provider's host names (${self.api_host}, ${self.explorer_host}, ${self.dash_host}) differ from the module's (${local.hosts.api}, ${local.hosts.explorer}, ${local.hosts.dash}): DNS and Ingresses would not match the discovery entry."
+      condition     = self.api_host == local.hosts.api && self.explorer_host == local.hosts.explorer && self.dash_host == local.hosts.dash && self.stats_api_host == local.hosts.stats
+      error_message = "The provider's host names (${self.api_host}, ${self.explorer_host}, ${self.dash_host}, ${self.stats_api_host}) differ from the module's (${local.hosts.api}, ${local.hosts.explorer}, ${local.hosts.dash}, ${local.hosts.stats}): DNS and routes would not match the discovery entry."
     }
 
-    # Defence in depth: the API node's private listener (smeshing, admin) must stay on loopback and
-    # the public listeners on the ports the Services and Ingresses route to.
+    # Defence in depth: the API node's private listener (smeshing, admin) must stay on loopback, and
+    # the public gRPC and JSON listeners must exist on distinct ports (the Services route to them).
     postcondition {
       condition = (
         can(regex("^(127\\.0\\.0\\.1|localhost|\\[::1\\]):[0-9]+$", jsondecode(self.api_node_config).api["grpc-private-listener"])) &&
-        endswith(jsondecode(self.api_node_config).api["grpc-public-listener"], ":${var.api_grpc_port}") &&
-        endswith(jsondecode(self.api_node_config).api["grpc-json-listener"], ":${var.api_json_port}")
+        can(regex(":[0-9]+$", jsondecode(self.api_node_config).api["grpc-public-listener"])) &&
+        can(regex(":[0-9]+$", jsondecode(self.api_node_config).api["grpc-json-listener"])) &&
+        jsondecode(self.api_node_config).api["grpc-public-listener"] != jsondecode(self.api_node_config).api["grpc-json-listener"]
       )
-      error_message = "api_node_config must keep grpc-private-listener on loopback and put the public gRPC and JSON listeners on ports ${var.api_grpc_port} and ${var.api_json_port}."
+      error_message = "api_node_config must keep grpc-private-listener on loopback and set distinct public gRPC and JSON listeners."
     }
   }
 }
@@ -198,27 +223,29 @@ resource "kubernetes_service_account_v1" "workloads" {
   automount_service_account_token = false
 }
 
-# The certificate, copied from Secret Manager (only when tls.secret_manager is used). The key
-# passes through Terraform's state (marked sensitive): keep state encrypted (Terraform Cloud does), or
-# use tls.cert_manager_cluster_issuer, with which no key material reaches Terraform at all.
-# (Ephemeral reads into the Secret's write-only data would keep it out of state, but mock providers
-# in Terraform 1.11 cannot serve ephemeral resources, so the module's tests could not run.)
+# The certificate, copied from Secret Manager (only when tls.secret_manager is used), without
+# passing through Terraform's state or plan: the secret versions are read by ephemeral resources
+# (through the google.secrets provider) into the Secret's write-only data. Terraform sends write-only
+# data only when data_wo_revision changes: bump tls.secret_manager.revision after rotating the
+# certificate in Secret Manager. cert-manager (tls.cert_manager_cluster_issuer) needs no copy at all.
 locals {
   tls_from_secret_manager = var.tls.secret_manager != null
 }
 
-data "google_secret_manager_secret_version" "tls_certificate" {
-  count   = local.tls_from_secret_manager ? 1 : 0
-  project = var.tls.secret_manager.project
-  secret  = var.tls.secret_manager.certificate_secret
-  version = var.tls.secret_manager.version
+ephemeral "google_secret_manager_secret_version" "tls_certificate" {
+  provider = google.secrets
+  count    = local.tls_from_secret_manager ? 1 : 0
+  project  = var.tls.secret_manager.project
+  secret   = var.tls.secret_manager.certificate_secret
+  version  = var.tls.secret_manager.version
 }
 
-data "google_secret_manager_secret_version" "tls_private_key" {
-  count   = local.tls_from_secret_manager ? 1 : 0
-  project = var.tls.secret_manager.project
-  secret  = var.tls.secret_manager.private_key_secret
-  version = var.tls.secret_manager.version
+ephemeral "google_secret_manager_secret_version" "tls_private_key" {
+  provider = google.secrets
+  count    = local.tls_from_secret_manager ? 1 : 0
+  project  = var.tls.secret_manager.project
+  secret   = var.tls.secret_manager.private_key_secret
+  version  = var.tls.secret_manager.version
 }
 
 resource "kubernetes_secret_v1" "tls" {
@@ -230,10 +257,11 @@ resource "kubernetes_secret_v1" "tls" {
     labels    = local.common_labels
   }
   type = "kubernetes.io/tls"
-  data = {
-    "tls.crt" = data.google_secret_manager_secret_version.tls_certificate[0].secret_data
-    "tls.key" = data.google_secret_manager_secret_version.tls_private_key[0].secret_data
+  data_wo = {
+    "tls.crt" = ephemeral.google_secret_manager_secret_version.tls_certificate[0].secret_data
+    "tls.key" = ephemeral.google_secret_manager_secret_version.tls_private_key[0].secret_data
   }
+  data_wo_revision = var.tls.secret_manager.revision
 }
 
 # Nothing reaches the network's pods unless admitted below.
@@ -249,8 +277,9 @@ resource "kubernetes_network_policy_v1" "default_deny" {
   }
 }
 
-# The ingress controller reaches the pods that serve the public (only their serving ports are in
-# Services; the node's private port listens on loopback and is in none).
+# The ingress controller reaches the serving ports of the pods that serve the public: the node's
+# public gRPC and JSON listeners and the stats API's :5000. Not the node's private port (on loopback
+# anyway), not the stats API's refresh (:5050) or metrics (:5070) listeners.
 resource "kubernetes_network_policy_v1" "from_ingress" {
   metadata {
     name      = "allow-from-ingress-controller"
@@ -269,7 +298,7 @@ resource "kubernetes_network_policy_v1" "from_ingress" {
         }
       }
       dynamic "ports" {
-        for_each = toset(distinct([var.api_json_port, var.api_grpc_port, 5000, 8080, var.frontends.port]))
+        for_each = toset([local.listener_port.grpc, local.listener_port.json, local.stats_api_ports.http])
         content {
           port     = tostring(ports.value)
           protocol = "TCP"
@@ -279,25 +308,27 @@ resource "kubernetes_network_policy_v1" "from_ingress" {
   }
 }
 
-resource "kubernetes_network_policy_v1" "mongo_clients" {
+# The stats API's refresh listener (:5050, expensive recomputation) is reached only by the refresh
+# CronJob's pods, inside the namespace.
+resource "kubernetes_network_policy_v1" "stats_refresh" {
   metadata {
-    name      = "allow-mongo-clients"
+    name      = "allow-stats-refresh"
     namespace = local.ns
     labels    = local.common_labels
   }
   spec {
     pod_selector {
-      match_labels = { "app.kubernetes.io/component" = "mongo" }
+      match_labels = { "spacemesh.io/exposed" = "true" }
     }
     policy_types = ["Ingress"]
     ingress {
       from {
         pod_selector {
-          match_labels = { "spacemesh.io/mongo-client" = "true" }
+          match_labels = { "spacemesh.io/stats-refresher" = "true" }
         }
       }
       ports {
-        port     = "27017"
+        port     = tostring(local.stats_api_ports.refresh)
         protocol = "TCP"
       }
     }
@@ -305,157 +336,120 @@ resource "kubernetes_network_policy_v1" "mongo_clients" {
 }
 
 # ================================================================================================
-# Workloads (charts in ./charts; nothing is fetched from a chart repository)
+# Volumes
+# ================================================================================================
+
+# The API nodes' disks: reclaimPolicy Retain by default, so that retiring a network (which deletes
+# its namespace and with it the claims) leaves the disks for a restore; expansion allowed for the
+# manual resize in the README.
+resource "kubernetes_storage_class_v1" "volumes" {
+  count = var.storage_class_name == null ? 1 : 0
+
+  metadata {
+    name   = local.storage_class
+    labels = local.common_labels
+  }
+  storage_provisioner    = var.volume_provisioner.provisioner
+  parameters             = var.volume_provisioner.parameters
+  reclaim_policy         = var.retain_volumes ? "Retain" : "Delete"
+  volume_binding_mode    = "WaitForFirstConsumer"
+  allow_volume_expansion = true
+}
+
+# The volume size and class the StatefulSet was created with (ignore_changes keeps the first value):
+# a changed value is refused at plan time by the release's precondition, since Kubernetes forbids
+# updating volumeClaimTemplates and the helm upgrade would fail half-way. After the manual resize in
+# the README, `terraform apply -replace` of this resource records the new value.
+resource "terraform_data" "api_node_volume" {
+  input = local.volume_spec
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
+data "cloudflare_ip_ranges" "edge" {
+  count = var.cloudflare_only ? 1 : 0
+}
+
+# ================================================================================================
+# Workloads (the chart is in ./charts; nothing is fetched from a chart repository)
 # ================================================================================================
 
 resource "helm_release" "api_node" {
   name        = "api-node"
   namespace   = local.ns
-  chart       = local.chart_dirs.api_node
+  chart       = local.chart_dir
   wait        = var.helm_wait
   timeout     = var.helm_timeout
   max_history = 10
 
   values = [yamlencode({
-    chartChecksum      = local.chart_checksums.api_node
-    network            = local.network_values
+    chartChecksum      = local.chart_checksum
+    network            = { id = local.net_id, name = var.name }
     replicas           = var.api_node.replicas
     serviceAccountName = kubernetes_service_account_v1.workloads.metadata[0].name
     nodeConfig         = spacemesh_network.this.api_node_config
     ports = {
-      grpc    = var.api_grpc_port
-      json    = var.api_json_port
-      private = local.private_port
-    }
-    service = {
-      grpc = { port = var.api_grpc_port, annotations = local.grpc_service_annotations }
-      json = { port = var.api_json_port, annotations = {} }
+      grpc    = local.listener_port.grpc
+      json    = local.listener_port.json
+      private = local.listener_port.private
     }
     ingress = {
-      enabled       = true
       className     = var.ingress.class_name
+      entrypoint    = var.ingress.entrypoint
       host          = local.hosts.api
       tlsSecretName = local.tls_secret_for.api
-      grpc          = { annotations = local.ingress_annotations.api_grpc }
       json          = { annotations = local.ingress_annotations.api_json }
+      grpc          = local.grpc_route
     }
-    persistence = { size = var.api_node.storage_size, storageClassName = local.storage_class }
+    persistence = {
+      size             = var.api_node.storage_size
+      storageClassName = local.storage_class
+      whenDeleted      = var.retain_volumes ? "Retain" : "Delete"
+    }
     resources = {
       requests = { cpu = var.api_node.cpu_request, memory = var.api_node.memory_request }
       limits   = { memory = var.api_node.memory_limit }
     }
-  })]
-
-  # The release is its own entry so that a node upgrade reads as one changed value in the plan.
-  set = [
-    { name = "image", value = local.node_image },
-  ]
-
-  depends_on = [kubernetes_network_policy_v1.default_deny, kubernetes_secret_v1.tls]
-}
-
-resource "helm_release" "explorer" {
-  name        = "explorer"
-  namespace   = local.ns
-  chart       = local.chart_dirs.explorer
-  wait        = var.helm_wait
-  timeout     = var.helm_timeout
-  max_history = 10
-
-  values = [yamlencode({
-    chartChecksum      = local.chart_checksums.explorer
-    network            = { id = local.net_id, hrp = spacemesh_network.this.hrp }
-    serviceAccountName = kubernetes_service_account_v1.workloads.metadata[0].name
-    node = {
-      config      = spacemesh_network.this.api_node_config
-      ports       = { grpc = var.api_grpc_port, private = local.private_port }
-      persistence = { size = var.collector_node_storage_size, storageClassName = local.storage_class }
-    }
-    mongo = {
-      persistence = { size = var.mongo_storage_size, storageClassName = local.storage_class }
-    }
-    apiserver = {
-      replicas       = var.web_replicas
-      allowedOrigins = [for k in ["explorer", "dash"] : "https://${local.hosts[k]}"]
-    }
-    ingress = {
-      enabled       = true
-      className     = var.ingress.class_name
-      host          = local.hosts.explorer_api
-      tlsSecretName = local.tls_secret_for.explorer_api
-      annotations   = local.ingress_annotations.web
+    statsApi = {
+      env   = local.stats_api_env
+      ports = local.stats_api_ports
+      ingress = {
+        host          = local.hosts.stats
+        tlsSecretName = local.tls_secret_for.stats
+        annotations   = local.ingress_annotations.stats_api
+        sourceRanges  = local.cloudflare_source_ranges
+      }
+      refresh = { schedule = var.stats_api.refresh_schedule, image = local.images.refresh }
+      resources = {
+        requests = { cpu = var.stats_api.cpu_request, memory = var.stats_api.memory_request }
+        limits   = { memory = var.stats_api.memory_limit }
+      }
     }
   })]
 
+  # The releases are their own entries so that an upgrade reads as one changed value in the plan.
   set = [
-    { name = "node.image", value = local.node_image },
-    { name = "collector.image", value = local.images.collector },
-    { name = "apiserver.image", value = local.images.apiserver },
+    { name = "image", value = local.images.node },
+    { name = "statsApi.image", value = local.images.stats_api },
   ]
 
-  depends_on = [kubernetes_network_policy_v1.mongo_clients, kubernetes_secret_v1.tls]
-}
-
-resource "helm_release" "dashboard" {
-  name        = "dashboard"
-  namespace   = local.ns
-  chart       = local.chart_dirs.dashboard
-  wait        = var.helm_wait
-  timeout     = var.helm_timeout
-  max_history = 10
-
-  values = [yamlencode({
-    chartChecksum      = local.chart_checksums.dashboard
-    network            = { id = local.net_id }
-    serviceAccountName = kubernetes_service_account_v1.workloads.metadata[0].name
-    replicas           = var.web_replicas
-    # The store the explorer collector fills (service <explorer release>-mongo).
-    mongo = { uri = "mongodb://${helm_release.explorer.name}-mongo:27017", database = "explorer" }
-    ingress = {
-      enabled       = true
-      className     = var.ingress.class_name
-      host          = local.hosts.dash_api
-      tlsSecretName = local.tls_secret_for.dash_api
-      annotations   = local.ingress_annotations.web
+  lifecycle {
+    precondition {
+      condition     = terraform_data.api_node_volume.output == local.volume_spec
+      error_message = <<-EOT
+        The API node volumes were created as ${jsonencode(terraform_data.api_node_volume.output)} and the configuration now says ${jsonencode(local.volume_spec)}.
+        Kubernetes refuses to change a StatefulSet's volumeClaimTemplates, so this is not applied. To resize (the README's runbook):
+          1. kubectl -n ${local.namespace} patch pvc data-api-node-<i> -p '{"spec":{"resources":{"requests":{"storage":"<new size>"}}}}'   (every replica; the class must allow expansion)
+          2. kubectl -n ${local.namespace} delete statefulset api-node --cascade=orphan   (the pods keep running)
+          3. terraform apply -replace='<module address>.terraform_data.api_node_volume'   (helm recreates the StatefulSet with the new size)
+        Or put the old value back.
+      EOT
     }
-  })]
+  }
 
-  set = [
-    { name = "image", value = local.images.dash },
-  ]
-}
-
-resource "helm_release" "frontend" {
-  for_each = local.frontends
-
-  name        = "${each.key}-frontend"
-  namespace   = local.ns
-  chart       = local.chart_dirs.frontend
-  wait        = var.helm_wait
-  timeout     = var.helm_timeout
-  max_history = 10
-
-  values = [yamlencode({
-    chartChecksum      = local.chart_checksums.frontend
-    network            = { id = local.net_id }
-    component          = each.key
-    serviceAccountName = kubernetes_service_account_v1.workloads.metadata[0].name
-    replicas           = var.web_replicas
-    port               = var.frontends.port
-    ingress = {
-      enabled       = true
-      className     = var.ingress.class_name
-      host          = each.value.host
-      tlsSecretName = local.tls_secret_for[each.key]
-      annotations   = local.ingress_annotations.web
-    }
-  })]
-
-  set = [
-    { name = "image", value = "${each.value.repository}:${each.value.release}" },
-  ]
-
-  depends_on = [kubernetes_network_policy_v1.from_ingress, kubernetes_secret_v1.tls]
+  depends_on = [kubernetes_network_policy_v1.default_deny, kubernetes_secret_v1.tls, kubernetes_storage_class_v1.volumes]
 }
 
 # ================================================================================================

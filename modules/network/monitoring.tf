@@ -2,10 +2,26 @@
 # endpoint has a 30-day availability SLO (the spec's SLA, 96.7%) whose fast burn also pages.
 
 locals {
-  probe_paths = {
-    json_info = "/spacemesh.v2alpha1.NetworkService/Info"
-    healthz   = "/healthz"
-    root      = "/"
+  # Every probe exercises the service, not just a listener:
+  # - the JSON gateway: POST NodeService/Status must say SYNC_STATUS_SYNCED (a running but unsynced
+  #   node fails it);
+  # - gRPC: a gRPC call (Content-Type application/grpc, an empty length-prefixed message: five zero
+  #   bytes) to NodeService/Status through the content-type route. Only a gRPC server answers it
+  #   with 200 (the JSON gateway refuses the body with 400; nothing running gives 502/503);
+  # - the stats API: GET /overview must return its JSON (explorer-backend api/storage/overview.go).
+  probes = {
+    json_status = {
+      method  = "POST", path = "/spacemesh.v2alpha1.NodeService/Status", content_type = "application/json", body = base64encode("{}")
+      matcher = { content = "SYNC_STATUS_SYNCED", matcher = "CONTAINS_STRING" }
+    }
+    grpc = {
+      method  = "POST", path = "/spacemesh.v2alpha1.NodeService/Status", content_type = "application/grpc", body = "AAAAAAA="
+      matcher = null
+    }
+    stats_overview = {
+      method  = "GET", path = "/overview", content_type = null, body = null
+      matcher = { content = "\"layers_count\"", matcher = "CONTAINS_STRING" }
+    }
   }
   check_labels = { for k, e in local.endpoints : k => {
     net_id   = local.net_id
@@ -16,7 +32,9 @@ locals {
     "resource.type=\"uptime_url\"",
     "metric.label.\"check_id\"=\"${google_monitoring_uptime_check_config.endpoint[k].uptime_check_id}\"",
   ]) }
-  runbook = <<-EOT
+  # Names show the goal as people write it (96.7%, not 96.70000000000002%).
+  sla_percent = replace(format("%.2f", var.sla_goal * 100), "/\\.?0+$/", "")
+  runbook     = <<-EOT
     Spacemesh network ${local.net_id} (${var.name}), namespace `${local.namespace}`.
     Look at the pods (`kubectl -n ${local.namespace} get pods`), the node's sync state and the
     ingress. A node that is not synced is not ready and receives no traffic. Restart a wedged pod
@@ -28,36 +46,32 @@ resource "google_monitoring_uptime_check_config" "endpoint" {
   for_each = local.endpoints
 
   project      = var.project_id
-  display_name = "spacemesh-${local.net_id} ${each.key} (${local.hosts[each.value.record]}:${each.value.port})"
+  display_name = "spacemesh-${local.net_id} ${each.key} (${local.hosts[each.value.record]})"
   timeout      = "10s"
   period       = var.uptime_check_period
   checker_type = "STATIC_IP_CHECKERS"
   user_labels  = local.check_labels[each.key]
 
-  dynamic "http_check" {
-    for_each = each.value.probe == "tcp" ? [] : [each.value.probe]
-    content {
-      request_method = http_check.value == "json_info" ? "POST" : "GET"
-      path           = local.probe_paths[http_check.value]
-      port           = each.value.port
-      use_ssl        = true
-      validate_ssl   = true
-      # The JSON gateway answers POST <api_json>/spacemesh.v2alpha1.NetworkService/Info with {}.
-      content_type        = http_check.value == "json_info" ? "USER_PROVIDED" : null
-      custom_content_type = http_check.value == "json_info" ? "application/json" : null
-      body                = http_check.value == "json_info" ? base64encode("{}") : null
+  http_check {
+    request_method      = local.probes[each.value.probe].method
+    path                = local.probes[each.value.probe].path
+    port                = 443
+    use_ssl             = true
+    validate_ssl        = true
+    content_type        = local.probes[each.value.probe].content_type == null ? null : "USER_PROVIDED"
+    custom_content_type = local.probes[each.value.probe].content_type
+    body                = local.probes[each.value.probe].body
 
-      accepted_response_status_codes {
-        status_class = "STATUS_CLASS_2XX"
-      }
+    accepted_response_status_codes {
+      status_class = "STATUS_CLASS_2XX"
     }
   }
 
-  # gRPC: the TLS listener of the ingress must accept connections (uptime checks speak no gRPC).
-  dynamic "tcp_check" {
-    for_each = each.value.probe == "tcp" ? [each.value.port] : []
+  dynamic "content_matchers" {
+    for_each = local.probes[each.value.probe].matcher == null ? [] : [local.probes[each.value.probe].matcher]
     content {
-      port = tcp_check.value
+      content = content_matchers.value.content
+      matcher = content_matchers.value.matcher
     }
   }
 
@@ -67,6 +81,13 @@ resource "google_monitoring_uptime_check_config" "endpoint" {
       project_id = var.project_id
       host       = local.hosts[each.value.record]
     }
+  }
+
+  # A changed host (domain, host pattern) replaces the check, and GCP refuses to delete a check an
+  # alert policy still names: the new check is created, the policies move to it, then the old one
+  # goes.
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -106,7 +127,7 @@ resource "google_monitoring_alert_policy" "endpoint_down" {
   }
 
   documentation {
-    subject   = "Spacemesh ${local.net_id}: ${each.key} (${local.hosts[each.value.record]}:${each.value.port}) is down"
+    subject   = "Spacemesh ${local.net_id}: ${each.key} (${local.hosts[each.value.record]}) is down"
     content   = local.runbook
     mime_type = "text/markdown"
   }
@@ -125,7 +146,7 @@ resource "google_monitoring_slo" "availability" {
   project             = var.project_id
   service             = google_monitoring_custom_service.network.service_id
   slo_id              = "${replace(each.key, "_", "-")}-availability"
-  display_name        = "${each.key}: ${var.sla_goal * 100}% of 5-minute windows up over 30 days"
+  display_name        = "${each.key}: ${local.sla_percent}% of 5-minute windows up over 30 days"
   goal                = var.sla_goal
   rolling_period_days = 30
   user_labels         = local.check_labels[each.key]
@@ -161,8 +182,87 @@ resource "google_monitoring_alert_policy" "slo_burn" {
   }
 
   documentation {
-    subject   = "Spacemesh ${local.net_id}: ${each.key} is eating its ${var.sla_goal * 100}% availability budget"
+    subject   = "Spacemesh ${local.net_id}: ${each.key} is eating its ${local.sla_percent}% availability budget"
     content   = local.runbook
+    mime_type = "text/markdown"
+  }
+}
+
+# What fails slowly: a certificate nearing expiry on any public host (cert-manager or Secret Manager
+# rotation stuck), and an API node's disk filling up (a full disk stops the node; the resize is a
+# manual runbook, so it needs notice).
+resource "google_monitoring_alert_policy" "resources" {
+  project               = var.project_id
+  display_name          = "Spacemesh ${local.net_id}: certificate expiry and disk usage"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = { net_id = local.net_id }
+
+  dynamic "conditions" {
+    for_each = local.endpoints
+    content {
+      display_name = "${conditions.key}: certificate of ${local.hosts[conditions.value.record]} expires in less than ${var.alerts.certificate_expiry_days} days"
+      condition_threshold {
+        filter = join(" AND ", [
+          "metric.type=\"monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires\"",
+          "resource.type=\"uptime_url\"",
+          "metric.label.\"check_id\"=\"${google_monitoring_uptime_check_config.endpoint[conditions.key].uptime_check_id}\"",
+        ])
+        comparison      = "COMPARISON_LT"
+        threshold_value = var.alerts.certificate_expiry_days
+        duration        = "600s"
+
+        aggregations {
+          alignment_period     = "1200s"
+          per_series_aligner   = "ALIGN_NEXT_OLDER"
+          cross_series_reducer = "REDUCE_MIN"
+          group_by_fields      = ["resource.label.host"]
+        }
+
+        trigger {
+          count = 1
+        }
+      }
+    }
+  }
+
+  conditions {
+    display_name = "An API node's disk is more than ${format("%.0f", var.alerts.volume_usage * 100)}% full"
+    condition_threshold {
+      filter = join(" AND ", [
+        "metric.type=\"kubernetes.io/pod/volume/utilization\"",
+        "resource.type=\"k8s_pod\"",
+        "resource.label.\"namespace_name\"=\"${local.namespace}\"",
+        "metric.label.\"volume_name\"=\"data\"",
+      ])
+      comparison      = "COMPARISON_GT"
+      threshold_value = var.alerts.volume_usage
+      duration        = "600s"
+
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MEAN"
+      }
+
+      trigger {
+        count = 1
+      }
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    subject   = "Spacemesh ${local.net_id}: a certificate is about to expire or a disk is filling up"
+    content   = <<-EOT
+      ${local.runbook}
+      Certificates: check the Secret `${local.tls_secret_name}` (or cert-manager's Certificates) in
+      `${local.namespace}` and its source. Disks: `kubectl -n ${local.namespace} get pvc`; grow them
+      with the resize runbook in modules/network/README.md.
+    EOT
     mime_type = "text/markdown"
   }
 }

@@ -19,40 +19,39 @@ output "service_account_name" {
 }
 
 output "hosts" {
-  description = "Every public host name of the network (the TLS certificate must cover them all)."
-  value       = { for k, h in local.hosts : k => h if contains(keys(local.dns_records), k) }
+  description = "The host names this module serves and makes DNS records for (the TLS certificate must cover them): api (JSON gateway and gRPC on 443) and stats (the explorer stats API)."
+  value       = { for k in keys(local.dns_records) : k => local.hosts[k] }
+}
+
+output "frontend_hosts" {
+  description = "The explorer and dashboard hosts the discovery entry publishes (served by the static frontends, not by this module)."
+  value       = { explorer = local.hosts.explorer, dash = local.hosts.dash }
 }
 
 output "dns_records" {
-  description = "The Cloudflare records: host name and whether Cloudflare proxies it (gRPC hosts never)."
+  description = "The Cloudflare records: host name and whether Cloudflare proxies it (the API host, which carries gRPC, never)."
   value       = { for k, r in cloudflare_dns_record.this : k => { id = r.id, name = r.name, proxied = r.proxied } }
 }
 
 output "urls" {
   description = "The public service URLs, as published in the discovery entry."
   value = {
-    api_json     = spacemesh_network.this.api_json_url
-    api_grpc     = spacemesh_network.this.api_grpc_url
-    explorer     = spacemesh_network.this.explorer_url
-    dash         = spacemesh_network.this.dash_url
-    explorer_api = local.explorer_api_url
-    dash_api     = local.dash_api_url
+    api_json  = spacemesh_network.this.api_json_url
+    api_grpc  = spacemesh_network.this.api_grpc_url
+    explorer  = spacemesh_network.this.explorer_url
+    dash      = spacemesh_network.this.dash_url
+    stats_api = spacemesh_network.this.stats_api_url
   }
 }
 
 output "images" {
   description = "The images the network runs."
-  value = merge(local.images, {
-    node = local.node_image
-  }, { for k, f in local.frontends : "${k}_frontend" => "${f.repository}:${f.release}" })
+  value       = local.images
 }
 
 output "helm_releases" {
   description = "Helm release ids (names) per workload."
-  value = merge(
-    { api_node = helm_release.api_node.id, explorer = helm_release.explorer.id, dashboard = helm_release.dashboard.id },
-    { for k, r in helm_release.frontend : "${k}_frontend" => r.id },
-  )
+  value       = { api_node = helm_release.api_node.id }
 }
 
 output "discovery_entry_id" {

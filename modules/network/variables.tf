@@ -53,6 +53,17 @@ variable "node_release" {
   }
 }
 
+variable "node_version" {
+  description = "The go-spacemesh version node_release runs (e.g. 1.7.6), when node_release is a branch, a commit or an image by digest: the API node's config holds only keys that version knows. Null: the version in node_release's tag."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.node_version == null || can(regex("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?$", coalesce(var.node_version, "-")))
+    error_message = "node_version must be a semantic version such as 1.7.6."
+  }
+}
+
 variable "node_image_repository" {
   description = "Image repository of released go-spacemesh builds (used when node_release is a release tag)."
   type        = string
@@ -131,64 +142,51 @@ variable "node_base_download_url" {
   }
 }
 
-variable "explorer_backend_release" {
-  description = "Release (image tag, e.g. v1.7.7) of the explorer backend: collector and API server. A full image reference is not accepted here; set backend_image_repositories instead."
+variable "stats_api_release" {
+  description = "Release (image tag, e.g. v2.1.0) of the explorer stats API (explorer-backend's cmd/api, image spacemeshos/explorer-stats-api), which runs beside every API node and reads its state database."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", var.explorer_backend_release))
-    error_message = "explorer_backend_release must be an image tag such as v1.7.7."
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", var.stats_api_release))
+    error_message = "stats_api_release must be an image tag such as v2.1.0."
   }
 }
 
-variable "dash_backend_release" {
-  description = "Release (image tag) of the dashboard backend."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", var.dash_backend_release))
-    error_message = "dash_backend_release must be an image tag such as v1.2.0."
-  }
-}
-
-variable "backend_image_repositories" {
-  description = "Image repositories of the explorer collector, the explorer API server and the dashboard backend."
-  type = object({
-    collector = optional(string, "spacemeshos/explorer-collector")
-    apiserver = optional(string, "spacemeshos/explorer-apiserver")
-    dash      = optional(string, "spacemeshos/dash-backend")
-  })
-  default = {}
-}
-
-variable "frontends" {
+variable "stats_api" {
   description = <<-EOT
-    The explorer and dashboard frontends at the network's explorer and dash URLs, switched by this one
-    variable: enabled (serve them from the cluster), and the release (image tag) of each. The images
-    serve the built frontend over http on port 8080 (the frontends are static builds; build them with
-    the public discovery URL). With enabled = false the module serves no frontend and makes no DNS
-    record or uptime check for those names: host them elsewhere at the same URLs.
+    The explorer stats API beside each API node (a sidecar reading the node's state.sql read-only):
+    its image repository, cache settings (SPACEMESH_CACHE_TTL, SPACEMESH_SHORT_CACHE_TTL: explorer-backend
+    caches overview, circulation, epochs and smesher lists for cache_ttl (its own default 0 is "never"; 1h keeps the current epoch fresh) and the refresh CronJob recomputes the hot ones every few minutes),
+    optional Redis (SPACEMESH_REDIS, a redis:// URL; null: in-memory cache per pod), the refresh
+    schedule (cron) and image, and resources.
   EOT
   type = object({
-    enabled                   = optional(bool, true)
-    explorer_release          = optional(string)
-    dash_release              = optional(string)
-    explorer_image_repository = optional(string, "spacemeshos/explorer-frontend")
-    dash_image_repository     = optional(string, "spacemeshos/dash-frontend")
-    port                      = optional(number, 8080)
+    image_repository = optional(string, "spacemeshos/explorer-stats-api")
+    cache_ttl        = optional(string, "1h")
+    short_cache_ttl  = optional(string, "5m")
+    redis_url        = optional(string)
+    refresh_schedule = optional(string, "*/10 * * * *")
+    refresh_image    = optional(string, "curlimages/curl:8.11.1")
+    cpu_request      = optional(string, "500m")
+    memory_request   = optional(string, "512Mi")
+    memory_limit     = optional(string, "2Gi")
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = !var.frontends.enabled || (var.frontends.explorer_release != null && var.frontends.dash_release != null)
-    error_message = "frontends.explorer_release and frontends.dash_release are required while frontends.enabled is true."
+    condition     = alltrue([for d in [var.stats_api.cache_ttl, var.stats_api.short_cache_ttl] : can(regex("^([0-9]+(ns|us|ms|s|m|h))+$", d))])
+    error_message = "stats_api.cache_ttl and stats_api.short_cache_ttl must be Go durations such as 0s, 5m or 1h30m."
   }
 
   validation {
-    condition = alltrue([
-      for r in [var.frontends.explorer_release, var.frontends.dash_release] : r == null || can(regex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", r))
-    ])
-    error_message = "Frontend releases must be image tags such as v2.1.0."
+    condition     = var.stats_api.redis_url == null || can(regex("^rediss?://", coalesce(var.stats_api.redis_url, "-")))
+    error_message = "stats_api.redis_url must be a redis:// or rediss:// URL (or null for the in-memory cache)."
+  }
+
+  validation {
+    condition     = length(split(" ", trimspace(var.stats_api.refresh_schedule))) == 5
+    error_message = "stats_api.refresh_schedule must be a five-field cron schedule such as */10 * * * *."
   }
 }
 
@@ -260,23 +258,22 @@ variable "uptime_check_period" {
 
 variable "ingress" {
   description = <<-EOT
-    The cluster's ingress controller: its public IP (what the DNS records point at), its IngressClass
-    and namespace (admitted by the NetworkPolicy), and how Ingresses select its https entry points.
-    flavor "traefik" (what modules/cluster installs) routes by entry point, so one API host can serve
-    JSON and gRPC on two ports: entrypoints maps each public port to an entry point name. flavor
-    "custom" adds only the annotations given.
+    The cluster's ingress controller: Traefik v3 with its Kubernetes Ingress and CRD providers (what
+    modules/cluster installs). ip_address is its public IP (what the DNS records point at),
+    class_name its IngressClass, namespace where it runs (the only namespace the NetworkPolicy admits
+    to the serving ports), entrypoint its https entry point on 443. The API host is one https host on
+    443: an IngressRoute sends requests whose Content-Type starts with application/grpc to the node's
+    gRPC listener (h2c), everything else goes to the JSON gateway. annotations are added to the JSON
+    gateway's and the stats API's Ingresses.
   EOT
   type = object({
-    ip_address  = string
-    class_name  = optional(string, "traefik")
-    namespace   = optional(string, "ingress")
-    flavor      = optional(string, "traefik")
-    entrypoints = optional(map(string), { "443" = "websecure", "9091" = "api-json", "9092" = "api-grpc" })
+    ip_address = string
+    class_name = optional(string, "traefik")
+    namespace  = optional(string, "ingress")
+    entrypoint = optional(string, "websecure")
     annotations = optional(object({
-      web          = optional(map(string), {})
-      api_json     = optional(map(string), {})
-      api_grpc     = optional(map(string), {})
-      grpc_service = optional(map(string), {})
+      api_json  = optional(map(string), {})
+      stats_api = optional(map(string), {})
     }), {})
   })
 
@@ -286,16 +283,18 @@ variable "ingress" {
   }
 
   validation {
-    condition     = contains(["traefik", "custom"], var.ingress.flavor)
-    error_message = "ingress.flavor must be traefik or custom."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,30}$", var.ingress.entrypoint))
+    error_message = "ingress.entrypoint must be the name of the controller's https entry point on 443, e.g. websecure."
   }
 }
 
 variable "tls" {
   description = <<-EOT
     Where the https certificate for the network's host names comes from, by reference only (exactly
-    one): secret_manager (Secret Manager secrets holding the PEM certificate chain and key; copied into
-    a kubernetes.io/tls Secret), existing_secret_name (a kubernetes.io/tls Secret the platform keeps in
+    one): secret_manager (Secret Manager secrets holding the PEM certificate chain and key; read by
+    ephemeral resources through the google.secrets provider into a kubernetes.io/tls Secret's
+    write-only data, so the key is never in state or plan; bump revision after a rotation),
+    existing_secret_name (a kubernetes.io/tls Secret the platform keeps in
     the namespace; needs create_namespace = false), or cert_manager_cluster_issuer (cert-manager issues
     it). The certificate must cover every host name in the hosts output.
   EOT
@@ -305,6 +304,7 @@ variable "tls" {
       certificate_secret = string
       private_key_secret = string
       version            = optional(string, "latest")
+      revision           = optional(number, 1)
     }))
     existing_secret_name        = optional(string)
     cert_manager_cluster_issuer = optional(string)
@@ -375,47 +375,14 @@ variable "dash_host_pattern" {
   }
 }
 
-variable "explorer_api_host_pattern" {
-  description = "Host name pattern of the explorer backend API (published as explorerAPI)."
+variable "stats_api_host_pattern" {
+  description = "Host name pattern of the explorer stats API (published as statsAPI); proxied by Cloudflare."
   type        = string
-  default     = "{net_id}.explorer-api.{domain}"
+  default     = "{net_id}.stats.{domain}"
 
   validation {
-    condition     = strcontains(var.explorer_api_host_pattern, "{net_id}") && can(regex("^[a-z0-9{}._-]+$", var.explorer_api_host_pattern))
-    error_message = "explorer_api_host_pattern must be a bare host name pattern containing {net_id}."
-  }
-}
-
-variable "dash_api_host_pattern" {
-  description = "Host name pattern of the dashboard backend (published as dashAPI, wss://<host>/ws)."
-  type        = string
-  default     = "{net_id}.dash-api.{domain}"
-
-  validation {
-    condition     = strcontains(var.dash_api_host_pattern, "{net_id}") && can(regex("^[a-z0-9{}._-]+$", var.dash_api_host_pattern))
-    error_message = "dash_api_host_pattern must be a bare host name pattern containing {net_id}."
-  }
-}
-
-variable "api_json_port" {
-  description = "Public port of the JSON gateway (https). Cloudflare can proxy only 443, 2053, 2083, 2087, 2096 and 8443; the API host is DNS-only anyway because it also carries gRPC."
-  type        = number
-  default     = 9091
-
-  validation {
-    condition     = var.api_json_port >= 1 && var.api_json_port <= 65535 && floor(var.api_json_port) == var.api_json_port
-    error_message = "api_json_port must be a TCP port."
-  }
-}
-
-variable "api_grpc_port" {
-  description = "Public port of gRPC (https). Never proxied by Cloudflare."
-  type        = number
-  default     = 9092
-
-  validation {
-    condition     = var.api_grpc_port >= 1 && var.api_grpc_port <= 65535 && floor(var.api_grpc_port) == var.api_grpc_port
-    error_message = "api_grpc_port must be a TCP port."
+    condition     = strcontains(var.stats_api_host_pattern, "{net_id}") && can(regex("^[a-z0-9{}._-]+$", var.stats_api_host_pattern))
+    error_message = "stats_api_host_pattern must be a bare host name pattern containing {net_id}, e.g. {net_id}.stats.{domain}."
   }
 }
 
@@ -441,14 +408,44 @@ variable "default_network" {
   nullable    = false
 }
 
+variable "cors_origins" {
+  description = "Further browser origins (https://host) allowed to call the JSON gateway and the stats API, e.g. the frontends' shared hosts. The network's explorer and dashboard origins are always allowed."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for o in var.cors_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", o))])
+    error_message = "cors_origins must be https origins such as https://explore.example.org (no path)."
+  }
+}
+
 variable "discovery_extra" {
-  description = "Further keys written as they are into the network's discovery entry (e.g. statsAPI). explorerAPI and dashAPI are always added."
+  description = "Further keys written as they are into the network's discovery entry. The keys the module publishes itself (statsAPI, explorerAPI, dashAPI) are refused."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = length(setintersection(keys(var.discovery_extra), ["explorerAPI", "dashAPI"])) == 0
-    error_message = "discovery_extra must not set explorerAPI or dashAPI: the module publishes them from the network's own host names."
+    condition     = length(setintersection(keys(var.discovery_extra), ["statsAPI", "explorerAPI", "dashAPI"])) == 0
+    error_message = "discovery_extra must not set statsAPI, explorerAPI or dashAPI: the module publishes them from the network's own host names."
+  }
+}
+
+variable "wait_for_sync" {
+  description = "Write the discovery entry only once the network's public JSON API reports SYNC_STATUS_SYNCED (polled through its public URL by the spacemesh provider): clients never see a network that does not work yet. Turn off only where nothing answers (tests)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "sync_timeout" {
+  description = "How long the entry's creation waits for the API node to report synced (a Go duration); on timeout nothing is written and the apply fails."
+  type        = string
+  default     = "30m"
+
+  validation {
+    condition     = can(regex("^([0-9]+(s|m|h))+$", var.sync_timeout))
+    error_message = "sync_timeout must be a duration such as 30m or 2h."
   }
 }
 
@@ -474,36 +471,89 @@ variable "api_node" {
 }
 
 variable "storage_class_name" {
-  description = "StorageClass of the nodes' and the store's volumes. Null: the cluster default."
+  description = "StorageClass of the API nodes' volumes. Null: the module's own class (see retain_volumes)."
   type        = string
   default     = null
 }
 
-variable "collector_node_storage_size" {
-  description = "Disk of the explorer collector's own node."
-  type        = string
-  default     = "200Gi"
+variable "retain_volumes" {
+  description = <<-EOT
+    Keep the API nodes' disks when the network is retired. True (the default): the module's
+    StorageClass provisions volumes with reclaimPolicy Retain and the StatefulSet keeps its claims
+    (whenDeleted: Retain), so removing the block frees the cluster objects but leaves the disks
+    (Released PersistentVolumes, their GCE disks billed until deleted; see the README's runbook).
+    False: the disks are deleted with the network. Ignored for reclaiming when storage_class_name is
+    set (that class's reclaimPolicy decides).
+  EOT
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
-variable "mongo_storage_size" {
-  description = "Disk of the explorer's MongoDB store."
-  type        = string
-  default     = "50Gi"
+variable "volume_provisioner" {
+  description = "CSI provisioner and disk type of the module's StorageClass (used when storage_class_name is null)."
+  type = object({
+    provisioner = optional(string, "pd.csi.storage.gke.io")
+    parameters  = optional(map(string), { type = "pd-balanced" })
+  })
+  default  = {}
+  nullable = false
 }
 
-variable "web_replicas" {
-  description = "Replicas of the explorer API, dashboard backend and frontends (at least 2 keeps serving through node maintenance and rollouts)."
-  type        = number
-  default     = 2
+variable "image_digests" {
+  description = <<-EOT
+    Pin images by digest (sha256:<64 hex>): node, stats_api, refresh. A pinned image runs exactly that
+    build on every replica, whatever the tag now points at. Null: the tag alone.
+  EOT
+  type = object({
+    node      = optional(string)
+    stats_api = optional(string)
+    refresh   = optional(string)
+  })
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.web_replicas >= 1 && var.web_replicas <= 10 && floor(var.web_replicas) == var.web_replicas
-    error_message = "web_replicas must be between 1 and 10."
+    condition     = alltrue([for d in values(var.image_digests) : d == null || can(regex("^sha256:[0-9a-f]{64}$", coalesce(d, "-")))])
+    error_message = "image_digests values must be sha256:<64 lower-case hex digits>."
+  }
+}
+
+variable "image_registry_mirror" {
+  description = "Pull Docker Hub images through this registry path, e.g. an Artifact Registry remote repository of Docker Hub (us-docker.pkg.dev/<project>/dockerhub; modules/cluster output image_registry_mirror). Images named with their own registry (a host with a dot) are left as they are. Null: pull from Docker Hub."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.image_registry_mirror == null || can(regex("^[a-z0-9.-]+\\.[a-z]{2,}(:[0-9]+)?(/[a-z0-9._-]+)+$", coalesce(var.image_registry_mirror, "-")))
+    error_message = "image_registry_mirror must be a registry path such as us-docker.pkg.dev/my-project/dockerhub (no scheme, no trailing slash)."
+  }
+}
+
+variable "cloudflare_only" {
+  description = "Accept requests for the Cloudflare-proxied host (the stats API) only from Cloudflare's published address ranges (read with the cloudflare_ip_ranges data source), so its protection cannot be bypassed by sending the Host header straight to the ingress address that the DNS-only API host publishes."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "alerts" {
+  description = "Thresholds of the network's resource alerts: certificate expiry (days before the certificate of a public host expires) and volume usage (fraction of an API node's disk in use)."
+  type = object({
+    certificate_expiry_days = optional(number, 21)
+    volume_usage            = optional(number, 0.85)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alerts.certificate_expiry_days >= 1 && var.alerts.certificate_expiry_days <= 60 && var.alerts.volume_usage > 0.5 && var.alerts.volume_usage < 1
+    error_message = "alerts.certificate_expiry_days must be between 1 and 60 and alerts.volume_usage a fraction between 0.5 and 1."
   }
 }
 
 variable "helm_wait" {
-  description = "Wait for the releases' pods to be ready on apply. Off by default: a new node is ready only once synced, which takes far longer than an apply should; rollouts stay safe because old pods keep serving until new ones are ready, and the root's check blocks report the endpoints."
+  description = "Wait for the release's pods to be ready on apply. Off by default: a new node is ready only once synced, which takes far longer than a helm wait should; the discovery entry waits for sync instead (wait_for_sync), rollouts stay safe because old pods keep serving until new ones are ready, and the module's check blocks report the endpoints."
   type        = bool
   default     = false
 }

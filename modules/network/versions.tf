@@ -9,6 +9,9 @@ terraform {
     google = {
       source  = "hashicorp/google"
       version = "~> 8.0"
+      # google.secrets reads the TLS certificate from Secret Manager (ephemeral resources); pass
+      # the same configuration as google unless the secrets live elsewhere.
+      configuration_aliases = [google.secrets]
     }
     helm = {
       source  = "hashicorp/helm"
@@ -21,6 +24,11 @@ terraform {
     cloudflare = {
       source  = "cloudflare/cloudflare"
       version = "~> 5.24"
+    }
+    # Only the check blocks use it (smoke tests of the public endpoints).
+    http = {
+      source  = "hashicorp/http"
+      version = "~> 3.5"
     }
   }
 }

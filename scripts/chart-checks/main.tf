@@ -37,6 +37,8 @@ locals {
   workloads   = [for o in local.all_objects : o if contains(["Deployment", "StatefulSet"], o.kind)]
 
   node_config = jsondecode(file(var.node_config_file))
+
+  api_node_containers = { for c in local.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.containers : c.name => c }
 }
 
 output "objects" {
@@ -57,4 +59,12 @@ output "workloads" {
 
 output "node_config" {
   value = local.node_config
+}
+
+output "node_container" {
+  value = local.api_node_containers["node"]
+}
+
+output "stats_container" {
+  value = local.api_node_containers["stats-api"]
 }

@@ -15,16 +15,33 @@ mock_provider "google" {
     }
   }
 }
+# The secrets reader is the real google provider (mocks cannot serve ephemeral resources), pointed at
+# the fake Secret Manager scripts/test-modules.sh runs on 127.0.0.1:28573.
+provider "google" {
+  alias                          = "ephemeral"
+  access_token                   = "test-token"
+  secret_manager_custom_endpoint = "http://127.0.0.1:28573/v1/"
+}
+
 mock_provider "helm" {}
 mock_provider "kubernetes" {}
 mock_provider "cloudflare" {}
-mock_provider "spacemesh" {}
+mock_provider "spacemesh" {
+  # Both documents answer alike: the public one lists the testnets, the dev one the devnet; the
+  # modules' checks look for their own net id only.
+  mock_data "spacemesh_discovery" {
+    defaults = {
+      net_ids = [118, 119, 401]
+    }
+  }
+}
 
 mock_provider "http" {
   mock_data "http" {
+    override_during = plan
     defaults = {
       status_code   = 200
-      response_body = "[]"
+      response_body = "{\"layers_count\": 1}"
     }
   }
 }
@@ -33,21 +50,27 @@ override_resource {
   target          = module.testnet_118.spacemesh_network.this
   override_during = plan
   values = {
-    api_host        = "118.api.example.org"
-    explorer_host   = "118.explore.example.org"
-    dash_host       = "118.dash.example.org"
-    api_json_url    = "https://118.api.example.org:9091"
-    api_grpc_url    = "https://118.api.example.org:9092"
-    explorer_url    = "https://118.explore.example.org/"
-    dash_url        = "https://118.dash.example.org/"
-    hrp             = "stest"
-    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_host         = "118.api.example.org"
+    stats_api_host   = "118.stats.example.org"
+    stats_api_url    = "https://118.stats.example.org"
+    explorer_api_url = "https://118.stats.example.org"
+    dash_api_url     = "https://118.stats.example.org/#dash-118"
+    labels_per_unit  = 4096
+    allowed_origins  = ["https://118.explore.example.org", "https://118.dash.example.org"]
+    explorer_host    = "118.explore.example.org"
+    dash_host        = "118.dash.example.org"
+    api_json_url     = "https://118.api.example.org"
+    api_grpc_url     = "https://118.api.example.org"
+    explorer_url     = "https://118.explore.example.org/"
+    dash_url         = "https://118.dash.example.org/"
+    hrp              = "stest"
+    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 118
       net_name                = "Open Testnet 118"
       conf                    = "https://configs.example.org/testnet-118.json"
-      api_json                = "https://118.api.example.org:9091"
-      api_grpc                = "https://118.api.example.org:9092"
+      api_json                = "https://118.api.example.org"
+      api_grpc                = "https://118.api.example.org"
       explorer                = "https://118.explore.example.org/"
       dash                    = "https://118.dash.example.org/"
       min_node_release        = "1.7.0"
@@ -57,6 +80,9 @@ override_resource {
       smapp_base_download_url = "https://smapp.example.org/dist"
       node_base_download_url  = "https://downloads.example.org/go-spacemesh"
       genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f48"
+      stats_api               = "https://118.stats.example.org"
+      dash_api                = "https://118.stats.example.org/#dash-118"
+      explorer_api            = "https://118.stats.example.org"
     }
   }
 }
@@ -65,21 +91,27 @@ override_resource {
   target          = module.testnet_119.spacemesh_network.this
   override_during = plan
   values = {
-    api_host        = "119.api.example.org"
-    explorer_host   = "119.explore.example.org"
-    dash_host       = "119.dash.example.org"
-    api_json_url    = "https://119.api.example.org:9091"
-    api_grpc_url    = "https://119.api.example.org:9092"
-    explorer_url    = "https://119.explore.example.org/"
-    dash_url        = "https://119.dash.example.org/"
-    hrp             = "stest"
-    api_node_config = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_host         = "119.api.example.org"
+    stats_api_host   = "119.stats.example.org"
+    stats_api_url    = "https://119.stats.example.org"
+    explorer_api_url = "https://119.stats.example.org"
+    dash_api_url     = "https://119.stats.example.org/#dash-119"
+    labels_per_unit  = 4096
+    allowed_origins  = ["https://119.explore.example.org", "https://119.dash.example.org"]
+    explorer_host    = "119.explore.example.org"
+    dash_host        = "119.dash.example.org"
+    api_json_url     = "https://119.api.example.org"
+    api_grpc_url     = "https://119.api.example.org"
+    explorer_url     = "https://119.explore.example.org/"
+    dash_url         = "https://119.dash.example.org/"
+    hrp              = "stest"
+    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 119
       net_name                = "Open Testnet 119"
       conf                    = "https://configs.example.org/testnet-119.json"
-      api_json                = "https://119.api.example.org:9091"
-      api_grpc                = "https://119.api.example.org:9092"
+      api_json                = "https://119.api.example.org"
+      api_grpc                = "https://119.api.example.org"
       explorer                = "https://119.explore.example.org/"
       dash                    = "https://119.dash.example.org/"
       min_node_release        = "1.7.0"
@@ -89,6 +121,50 @@ override_resource {
       smapp_base_download_url = "https://smapp.example.org/dist"
       node_base_download_url  = "https://downloads.example.org/go-spacemesh"
       genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f49"
+      stats_api               = "https://119.stats.example.org"
+      dash_api                = "https://119.stats.example.org/#dash-119"
+      explorer_api            = "https://119.stats.example.org"
+    }
+  }
+}
+
+override_resource {
+  target          = module.devnet_401.spacemesh_network.this
+  override_during = plan
+  values = {
+    api_host         = "401.api.example.org"
+    stats_api_host   = "401.stats.example.org"
+    stats_api_url    = "https://401.stats.example.org"
+    explorer_api_url = "https://401.stats.example.org"
+    dash_api_url     = "https://401.stats.example.org/#dash-401"
+    labels_per_unit  = 1024
+    allowed_origins  = ["https://401.explore-dev.example.org", "https://401.dash-dev.example.org"]
+    explorer_host    = "401.explore-dev.example.org"
+    dash_host        = "401.dash-dev.example.org"
+    api_json_url     = "https://401.api.example.org"
+    api_grpc_url     = "https://401.api.example.org"
+    explorer_url     = "https://401.explore-dev.example.org/"
+    dash_url         = "https://401.dash-dev.example.org/"
+    hrp              = "stest"
+    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    discovery_entry = {
+      net_id                  = 401
+      net_name                = "Devnet 401"
+      conf                    = "https://configs.example.org/devnet-401.json"
+      api_json                = "https://401.api.example.org"
+      api_grpc                = "https://401.api.example.org"
+      explorer                = "https://401.explore-dev.example.org/"
+      dash                    = "https://401.dash-dev.example.org/"
+      min_node_release        = "1.2.3"
+      latest_node_release     = "1.2.3+1"
+      min_smapp_release       = "1.7.2"
+      latest_smapp_release    = "1.7.2"
+      smapp_base_download_url = "https://smapp.example.org/dist"
+      node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+      genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f40"
+      stats_api               = "https://401.stats.example.org"
+      dash_api                = "https://401.stats.example.org/#dash-401"
+      explorer_api            = "https://401.stats.example.org"
     }
   }
 }
@@ -121,18 +197,23 @@ run "plan_two_networks" {
     condition     = module.testnet_118.namespace != module.testnet_119.namespace
     error_message = "Networks do not share a namespace."
   }
+
+  assert {
+    condition     = module.discovery_dev.discovery_url == "gs://sm-discovery-dev-example/networks-dev.json" && module.discovery_dev.public_url == "https://discover-dev.example.org/networks-dev.json"
+    error_message = "Devnets publish into their own document at its own permanent URL."
+  }
 }
 
-run "checks_report_a_dead_endpoint" {
+run "checks_report_a_dead_discovery_document" {
   command = plan
 
   override_data {
-    target          = data.http.testnet_118_info
+    target          = data.http.discovery
     override_during = plan
     values = {
       status_code = 503
     }
   }
 
-  expect_failures = [check.testnet_118_api_json]
+  expect_failures = [check.discovery_document]
 }

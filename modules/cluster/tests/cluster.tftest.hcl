@@ -51,10 +51,10 @@ run "ingress_controller" {
   assert {
     condition = (
       yamldecode(helm_release.ingress[0].values[0]).ipAddress == "203.0.113.10" &&
-      yamldecode(helm_release.ingress[0].values[0]).entrypoints == { websecure = 443, api-json = 9091, api-grpc = 9092 } &&
-      output.ingress.entrypoints == { "443" = "websecure", "9091" = "api-json", "9092" = "api-grpc" }
+      yamldecode(helm_release.ingress[0].values[0]).entrypoints == { websecure = 443 } &&
+      output.ingress.entrypoint == "websecure"
     )
-    error_message = "The ingress controller listens on the static address with one entry point per public port; the output maps ports to entry points as modules/network expects."
+    error_message = "The ingress controller listens on the static address with one https entry point on 443, named in the output as modules/network expects."
   }
 
   assert {
@@ -76,10 +76,25 @@ run "bring_your_own_ingress" {
   }
 }
 
-run "entrypoint_names_are_checked" {
+run "ingress_class_is_checked" {
   command = plan
   variables {
-    ingress = { entrypoints = { web = 443 } }
+    ingress = { class_name = "Traefik Class" }
   }
   expect_failures = [var.ingress]
+}
+
+run "docker_hub_through_artifact_registry" {
+  command = plan
+
+  assert {
+    condition = (
+      google_artifact_registry_repository.dockerhub[0].mode == "REMOTE_REPOSITORY" &&
+      google_artifact_registry_repository.dockerhub[0].format == "DOCKER" &&
+      google_artifact_registry_repository.dockerhub[0].remote_repository_config[0].docker_repository[0].public_repository == "DOCKER_HUB" &&
+      output.image_registry_mirror == "us-central1-docker.pkg.dev/sm-web-test/spacemesh-web-dockerhub" &&
+      contains(keys(google_project_iam_member.nodes), "roles/artifactregistry.reader")
+    )
+    error_message = "Docker Hub images are pulled through an Artifact Registry remote repository the nodes may read."
+  }
 }

@@ -46,9 +46,9 @@ run "bucket" {
     condition = (
       google_storage_bucket_iam_member.public_read.member == "allUsers" &&
       google_storage_bucket_iam_member.public_read.role == "roles/storage.legacyObjectReader" &&
-      google_storage_bucket_iam_member.public_read.condition[0].expression == "resource.name == \"projects/_/buckets/sm-discovery-test/objects/networks.json\""
+      length(google_storage_bucket_iam_member.public_read.condition) == 0
     )
-    error_message = "The public may read the document object only (get, not list)."
+    error_message = "The public may get the bucket's objects (not list them), without an IAM condition: conditional bindings for allUsers are refused."
   }
 
   assert {
@@ -128,23 +128,14 @@ run "dns_and_outputs" {
   }
 }
 
-run "custom_names_and_public_prefixes" {
+run "custom_names" {
   command = plan
 
   variables {
     hostname        = "networks.example.org"
     object_name     = "v1/networks.json"
-    public_prefixes = ["configs/"]
     cors_origins    = ["https://118.explore.example.org", "https://118.dash.example.org"]
     cdn_ttl_seconds = 30
-  }
-
-  assert {
-    condition = google_storage_bucket_iam_member.public_read.condition[0].expression == join(" || ", [
-      "resource.name == \"projects/_/buckets/sm-discovery-test/objects/v1/networks.json\"",
-      "resource.name.startsWith(\"projects/_/buckets/sm-discovery-test/objects/configs/\")",
-    ])
-    error_message = "Public prefixes extend the public read, and nothing else does."
   }
 
   assert {
@@ -188,4 +179,65 @@ run "rejects_long_ttl" {
     cdn_ttl_seconds = 3600
   }
   expect_failures = [var.cdn_ttl_seconds]
+}
+
+# The permanent discovery URL (the one address Smapp hard-codes) is probed and alerts, including on
+# a certificate about to expire.
+run "discovery_url_monitored" {
+  command = plan
+
+  variables {
+    notification_channels = ["projects/sm-web-test/notificationChannels/42"]
+  }
+
+  assert {
+    condition = (
+      google_monitoring_uptime_check_config.discovery.monitored_resource[0].labels.host == "discover.example.org" &&
+      google_monitoring_uptime_check_config.discovery.http_check[0].path == "/networks.json" &&
+      google_monitoring_uptime_check_config.discovery.http_check[0].use_ssl == true &&
+      google_monitoring_uptime_check_config.discovery.http_check[0].validate_ssl == true &&
+      google_monitoring_uptime_check_config.discovery.content_matchers[0].matcher == "MATCHES_REGEX"
+    )
+    error_message = "The permanent URL is probed over https and must answer with a JSON array."
+  }
+
+  assert {
+    condition = (
+      tolist(google_monitoring_alert_policy.discovery.notification_channels) == tolist(["projects/sm-web-test/notificationChannels/42"]) &&
+      length(google_monitoring_alert_policy.discovery.conditions) == 2 &&
+      strcontains(google_monitoring_alert_policy.discovery.conditions[1].condition_threshold[0].filter, "uptime_check/time_until_ssl_cert_expires") &&
+      google_monitoring_alert_policy.discovery.conditions[1].condition_threshold[0].threshold_value == 21
+    )
+    error_message = "The discovery URL alerts when down and when its certificate is about to expire."
+  }
+}
+
+run "rejects_bad_notification_channels" {
+  command = plan
+  variables {
+    notification_channels = ["ops@example.org"]
+  }
+  expect_failures = [var.notification_channels]
+}
+
+run "zone_ssl_full_strict" {
+  command = plan
+
+  assert {
+    condition     = cloudflare_zone_setting.ssl[0].setting_id == "ssl" && cloudflare_zone_setting.ssl[0].value == "strict" && cloudflare_zone_setting.ssl[0].zone_id == "0123456789abcdef0123456789abcdef"
+    error_message = "The zone's SSL mode is Full (strict): Flexible would make the origins' https redirects loop."
+  }
+}
+
+run "zone_ssl_opt_out" {
+  command = plan
+
+  variables {
+    manage_zone_ssl = false
+  }
+
+  assert {
+    condition     = length(cloudflare_zone_setting.ssl) == 0
+    error_message = "A shared zone's SSL mode can be left alone."
+  }
 }

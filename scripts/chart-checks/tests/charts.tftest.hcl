@@ -15,30 +15,26 @@ run "api_node" {
   }
 
   assert {
-    condition = alltrue([
-      for c in output.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.containers :
-      strcontains(join(" ", c.readinessProbe.exec.command), "SYNC_STATUS_SYNCED") &&
-      strcontains(join(" ", c.readinessProbe.exec.command), "/dev/tcp/127.0.0.1/9091") &&
-      strcontains(join(" ", c.readinessProbe.exec.command), "NodeService/Status")
-    ])
+    condition = (
+      strcontains(join(" ", output.node_container.readinessProbe.exec.command), "SYNC_STATUS_SYNCED") &&
+      strcontains(join(" ", output.node_container.readinessProbe.exec.command), "/dev/tcp/127.0.0.1/9091") &&
+      strcontains(join(" ", output.node_container.readinessProbe.exec.command), "NodeService/Status")
+    )
     error_message = "Readiness of the API node must be 'synced' (NodeService/Status on the JSON gateway)."
   }
 
   assert {
-    condition = alltrue([
-      for c in output.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.containers :
-      c.livenessProbe.tcpSocket.port == "grpc" && c.startupProbe.tcpSocket.port == "grpc"
-    ])
+    condition     = output.node_container.livenessProbe.tcpSocket.port == "grpc" && output.node_container.startupProbe.tcpSocket.port == "grpc"
     error_message = "Liveness of the API node must be 'the gRPC listener answers', guarded by a startup probe."
   }
 
   assert {
-    condition     = contains(output.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.containers[0].args, "--smeshing-start=false")
+    condition     = contains(output.node_container.args, "--smeshing-start=false")
     error_message = "The API node must never smesh."
   }
 
   assert {
-    condition     = sort([for p in output.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.containers[0].ports : tostring(p.containerPort)]) == sort(["9091", "9092", "7513"])
+    condition     = sort([for p in output.node_container.ports : tostring(p.containerPort)]) == sort(["9091", "9092", "7513"])
     error_message = "The node container declares the public gRPC, JSON and p2p ports only (never the private 9093)."
   }
 
@@ -50,80 +46,105 @@ run "api_node" {
   assert {
     condition = (
       sort([for p in output.objects["api-node"]["Service/api-node-grpc"].spec.ports : tostring(p.port)]) == tolist(["9092"]) &&
+      [for p in output.objects["api-node"]["Service/api-node-grpc"].spec.ports : p.appProtocol] == ["kubernetes.io/h2c"] &&
       sort([for p in output.objects["api-node"]["Service/api-node-json"].spec.ports : tostring(p.port)]) == tolist(["9091"]) &&
-      output.objects["api-node"]["Service/api-node-grpc"].metadata.annotations["traefik.ingress.kubernetes.io/service.serversscheme"] == "h2c"
+      sort([for p in output.objects["api-node"]["Service/api-node-stats"].spec.ports : tostring(p.port)]) == tolist(["5000"])
     )
-    error_message = "The gRPC Service exposes 9092 only (h2c to the backend), the JSON Service 9091 only."
-  }
-
-  assert {
-    condition = (
-      output.objects["api-node"]["Ingress/api-node-grpc"].spec.rules[0].http.paths[0].backend.service.name == "api-node-grpc" &&
-      output.objects["api-node"]["Ingress/api-node-json"].spec.rules[0].http.paths[0].backend.service.name == "api-node-json" &&
-      output.objects["api-node"]["Ingress/api-node-grpc"].metadata.annotations["traefik.ingress.kubernetes.io/router.entrypoints"] == "api-grpc"
-    )
-    error_message = "The gRPC and JSON Ingresses route to their own Services and entry points."
+    error_message = "The gRPC Service exposes 9092 only (h2c), the JSON Service 9091 only, the stats Service 5000 only."
   }
 
   assert {
     condition     = output.objects["api-node"]["PodDisruptionBudget/api-node"].spec.maxUnavailable == 1
     error_message = "A disruption budget keeps one API node serving."
   }
+
+  assert {
+    condition = (
+      output.objects["api-node"]["StatefulSet/api-node"].spec.persistentVolumeClaimRetentionPolicy.whenDeleted == "Retain" &&
+      [for t in output.objects["api-node"]["StatefulSet/api-node"].spec.template.spec.topologySpreadConstraints : t.topologyKey] == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
+    )
+    error_message = "Volumes outlive the StatefulSet by default; replicas spread over zones, then machines."
+  }
 }
 
-run "explorer" {
+# One https host on 443: gRPC (by Content-Type) to the node's gRPC listener as h2c, the rest to the
+# JSON gateway; the stats API on its own host.
+run "api_routes" {
   command = plan
 
   assert {
     condition = (
-      length(output.objects["explorer"]["StatefulSet/explorer-collector"].spec.volumeClaimTemplates) == 1 &&
-      sort([for c in output.objects["explorer"]["StatefulSet/explorer-collector"].spec.template.spec.containers : c.name]) == tolist(["collector", "node"])
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].apiVersion == "traefik.io/v1alpha1" &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.entryPoints == ["websecure"] &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].match == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc`)" &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].priority == 1000 &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].name == "api-node-grpc" &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].port == 9092 &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].scheme == "h2c" &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.tls.secretName == "spacemesh-118-tls"
     )
-    error_message = "The collector runs beside its own node, on a persistent volume."
-  }
-
-  assert {
-    condition = contains([
-      for e in [for c in output.objects["explorer"]["StatefulSet/explorer-collector"].spec.template.spec.containers : c if c.name == "collector"][0].env : e.value if e.name == "SPACEMESH_NODE_PRIVATE"
-    ], "127.0.0.1:9093")
-    error_message = "The collector reaches its node's private API on the pod's loopback."
-  }
-
-  assert {
-    condition     = length(output.objects["explorer"]["StatefulSet/explorer-mongo"].spec.volumeClaimTemplates) == 1
-    error_message = "MongoDB keeps its data on a persistent volume."
+    error_message = "The gRPC route selects the API host and a Content-Type starting with application/grpc, and speaks h2c to the node's public gRPC port, with TLS at the ingress."
   }
 
   assert {
     condition = (
-      output.objects["explorer"]["Deployment/explorer-api"].spec.strategy.rollingUpdate.maxUnavailable == 0 &&
-      output.objects["explorer"]["Deployment/explorer-api"].spec.template.spec.containers[0].readinessProbe.httpGet.path == "/healthz" &&
-      output.objects["explorer"]["Deployment/explorer-api"].spec.template.spec.containers[0].ports[0].containerPort == 5000
+      output.objects["api-node"]["ServersTransport/api-node-grpc"].spec.forwardingTimeouts.responseHeaderTimeout == "0s" &&
+      output.objects["api-node"]["ServersTransport/api-node-grpc"].spec.forwardingTimeouts.readIdleTimeout == "30s" &&
+      output.objects["api-node"]["ServersTransport/api-node-json"].spec.forwardingTimeouts.responseHeaderTimeout == "60s" &&
+      output.objects["api-node"]["Service/api-node-json"].metadata.annotations["traefik.ingress.kubernetes.io/service.serverstransport"] == "spacemesh-118-api-node-json@kubernetescrd"
     )
-    error_message = "The explorer API serves :5000, is ready on /healthz and keeps old pods until new ones are ready."
+    error_message = "Only the gRPC route lifts the response deadline (HTTP/2 pings instead); the JSON gateway keeps a bounded one."
   }
 
   assert {
-    condition     = [for p in output.objects["explorer"]["Service/explorer-mongo"].spec.ports : p.port] == [27017] && output.objects["explorer"]["Service/explorer-mongo"].spec.type == "ClusterIP"
-    error_message = "MongoDB is cluster-internal."
+    condition = (
+      output.objects["api-node"]["Ingress/api-node-json"].spec.rules[0].host == "118.api.example.org" &&
+      output.objects["api-node"]["Ingress/api-node-json"].spec.rules[0].http.paths[0].backend.service.name == "api-node-json" &&
+      output.objects["api-node"]["Ingress/api-node-json"].spec.rules[0].http.paths[0].backend.service.port.number == 9091 &&
+      output.objects["api-node"]["Ingress/api-node-stats"].spec.rules[0].host == "118.stats.example.org" &&
+      output.objects["api-node"]["Ingress/api-node-stats"].spec.rules[0].http.paths[0].backend.service.port.number == 5000
+    )
+    error_message = "The API host's default route is the JSON gateway; the stats host routes to :5000."
+  }
+
+  assert {
+    condition = (
+      output.objects["api-node"]["Middleware/api-node-cloudflare-only"].spec.ipAllowList.sourceRange == ["173.245.48.0/20", "2400:cb00::/32"] &&
+      output.objects["api-node"]["Ingress/api-node-stats"].metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"] == "spacemesh-118-api-node-cloudflare-only@kubernetescrd" &&
+      !contains(keys(output.objects["api-node"]["Ingress/api-node-json"].metadata.annotations), "traefik.ingress.kubernetes.io/router.middlewares")
+    )
+    error_message = "The proxied stats host admits only the given (Cloudflare) source ranges; the DNS-only API host is not restricted."
   }
 }
 
-run "dashboard_and_frontend" {
+run "stats_api" {
   command = plan
 
   assert {
-    condition = (
-      output.objects["dashboard"]["Deployment/dashboard"].spec.template.spec.containers[0].readinessProbe.httpGet.path == "/healthz" &&
-      output.objects["dashboard"]["Deployment/dashboard"].spec.strategy.rollingUpdate.maxUnavailable == 0 &&
-      [for p in output.objects["dashboard"]["Service/dashboard"].spec.ports : p.port] == [8080]
-    )
-    error_message = "The dashboard backend serves :8080, is ready on /healthz and rolls without downtime."
+    condition     = output.stats_container.image == "spacemeshos/explorer-stats-api:v2.1.0" && { for e in output.stats_container.env : e.name => e.value }["SPACEMESH_LABELS_PER_UNIT"] == "4096"
+    error_message = "The stats API runs beside the node with the environment it is given."
   }
 
   assert {
-    condition     = output.objects["explorer-frontend"]["Deployment/explorer-frontend"].spec.strategy.rollingUpdate.maxUnavailable == 0
-    error_message = "A frontend release update keeps the old pods until the new ones are ready."
+    condition = (
+      [for m in output.stats_container.volumeMounts : m.readOnly if m.name == "data"] == [true] &&
+      [for m in output.stats_container.volumeMounts : m.mountPath if m.name == "data"] == ["/data"]
+    )
+    error_message = "The stats API reads the node's volume read-only."
+  }
+
+  assert {
+    condition     = output.stats_container.readinessProbe.tcpSocket.port == "stats" && output.stats_container.livenessProbe.tcpSocket.port == "stats" && !can(output.stats_container.readinessProbe.httpGet)
+    error_message = "The stats API is ready when it listens: its readiness is the pod's, shared with the node, so a slow stats query must not take the node's API out of service (/overview is tested by the uptime check)."
+  }
+
+  assert {
+    condition = (
+      output.objects["api-node"]["CronJob/api-node-stats-refresh"].spec.jobTemplate.spec.template.metadata.labels["spacemesh.io/stats-refresher"] == "true" &&
+      strcontains(join(" ", output.objects["api-node"]["CronJob/api-node-stats-refresh"].spec.jobTemplate.spec.template.spec.containers[0].command), ":5050/refresh/$path") &&
+      output.objects["api-node"]["CronJob/api-node-stats-refresh"].spec.concurrencyPolicy == "Forbid"
+    )
+    error_message = "A CronJob labelled as the refresher calls the stats API's refresh endpoints on :5050."
   }
 }
 
@@ -131,23 +152,25 @@ run "every_object" {
   command = plan
 
   assert {
-    condition     = length(output.services) >= 8 && alltrue([for s in output.services : alltrue([for p in s.spec.ports : p.port != 9093 && try(p.targetPort, 0) != 9093])])
-    error_message = "No Service of any chart may carry the node's private port 9093."
+    condition = length(output.services) >= 4 && alltrue([
+      for s in output.services : alltrue([for p in s.spec.ports : !contains([9093, 5050, 5070], p.port) && !contains([9093, 5050, 5070, "stats-refresh", "stats-metrics"], try(p.targetPort, 0))])
+    ])
+    error_message = "No Service may carry the node's private port 9093 or the stats API's refresh (5050) or metrics (5070) ports."
   }
 
   assert {
-    condition = length(output.ingresses) >= 5 && alltrue([
+    condition = length(output.ingresses) >= 2 && alltrue([
       for i in output.ingresses : length(i.spec.tls) > 0 && alltrue([for t in i.spec.tls : t.secretName != "" && contains(t.hosts, i.spec.rules[0].host)])
     ])
     error_message = "Every Ingress terminates TLS for its host (https only)."
   }
 
   assert {
-    condition = length([for w in output.workloads : w if lookup(w.metadata.labels, "app.kubernetes.io/part-of", "") == "spacemesh"]) == 6 && alltrue([
+    condition = alltrue([
       for w in output.workloads : w.spec.template.spec.automountServiceAccountToken == false && w.spec.template.spec.serviceAccountName == "spacemesh-118"
       if lookup(w.metadata.labels, "app.kubernetes.io/part-of", "") == "spacemesh"
     ])
-    error_message = "Every network pod (6 workloads: API node, collector, MongoDB, explorer API, dashboard, frontend) runs as the network's service account without a mounted API token."
+    error_message = "Every network pod runs as the network's service account without a mounted API token."
   }
 
   assert {
@@ -165,16 +188,16 @@ run "ingress_controller" {
     condition = (
       output.objects["traefik-ingress"]["Service/traefik"].spec.type == "LoadBalancer" &&
       output.objects["traefik-ingress"]["Service/traefik"].spec.loadBalancerIP == "203.0.113.10" &&
-      sort([for p in output.objects["traefik-ingress"]["Service/traefik"].spec.ports : tostring(p.port)]) == sort(["80", "443", "9091", "9092"])
+      sort([for p in output.objects["traefik-ingress"]["Service/traefik"].spec.ports : tostring(p.port)]) == sort(["80", "443"])
     )
-    error_message = "The ingress controller publishes 80 (redirect), 443 and the API ports on its static address."
+    error_message = "The ingress controller publishes 80 (redirect) and 443 only, on its static address."
   }
 
   assert {
     condition = alltrue([
-      for a in ["--entrypoints.websecure.address=:8443", "--entrypoints.api-json.address=:9091", "--entrypoints.api-grpc.address=:9092", "--providers.kubernetesingress.ingressclass=traefik"] :
+      for a in ["--entrypoints.websecure.address=:8443", "--providers.kubernetesingress.ingressclass=traefik", "--providers.kubernetescrd=true", "--providers.kubernetescrd.ingressclass=traefik"] :
       contains(output.objects["traefik-ingress"]["Deployment/traefik"].spec.template.spec.containers[0].args, a)
     ])
-    error_message = "Each public port is its own https entry point; the controller watches its IngressClass only."
+    error_message = "One https entry point on 443; the controller watches Ingresses and IngressRoutes of its class only."
   }
 }
