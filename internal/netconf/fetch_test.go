@@ -210,6 +210,8 @@ func TestFetchRetriesTimeouts(t *testing.T) {
 			case <-r.Context().Done():
 			case <-release:
 			}
+			// Never a 200: whatever reaches the client must not look like a config.
+			http.Error(w, "gave up waiting", http.StatusServiceUnavailable)
 			return
 		}
 		w.Write(config)
@@ -229,12 +231,15 @@ func TestFetchGivesUpOnTimeouts(t *testing.T) {
 	shortRetries(t, 50*time.Millisecond)
 	var hits atomic.Int32
 	release := make(chan struct{})
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		select {
 		case <-r.Context().Done():
 		case <-release:
 		}
+		// Should the handler be released while the client still waits, it
+		// answers 503, never an empty 200 that would pass for a config.
+		http.Error(w, "gave up waiting", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
 	defer close(release)
