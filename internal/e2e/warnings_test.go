@@ -102,7 +102,7 @@ resource "spacemesh_discovery_entry" "grpc_port" {
 		`fix it at its source`,
 		// go-spacemesh 1.7.6 refuses the legacy lists.
 		`Warning: Keys left out of the API node config`,
-		`api.grpc-public-services: ["node","mesh"] -> (removed) (go-spacemesh v1.7.6 does not know it (it exists up to v1.2))`,
+		`api.grpc-public-services: ["node","mesh"] -> (removed) (go-spacemesh v1.7.6 does not know it (it exists before v1.3.0))`,
 		// 1.5.8 has no CORS list.
 		`Warning: API node release limit`,
 		`go-spacemesh 1.5.8 has no api.grpc-cors-allowed-origins (it exists from v1.6.0)`,

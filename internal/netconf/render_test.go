@@ -268,7 +268,7 @@ func TestRenderRepairsTheSharedUnsafeConfig(t *testing.T) {
 		`api.grpc-private-listener: "0.0.0.0:9093" -> "127.0.0.1:9093" (the private listener serves admin and smesher`,
 		`api.grpc-public-services: ["smesher", "post", "admin"] -> ["node", "mesh"]`,
 		// v1.7.6 refuses the legacy lists altogether.
-		`api.grpc-public-services: ["node","mesh"] -> (removed) (go-spacemesh v1.7.6 does not know it (it exists up to v1.2))`,
+		`api.grpc-public-services: ["node","mesh"] -> (removed) (go-spacemesh v1.7.6 does not know it (it exists before v1.3.0))`,
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("changes do not contain %q:\n%s", want, joined)

@@ -10,7 +10,7 @@ import (
 )
 
 // apiKeyReleases says which go-spacemesh releases know each api key this
-// package writes or repairs: [since, until], "" for open. From the
+// package writes or repairs: [since, before), "" for open. From the
 // mapstructure tags of grpcserver.Config in api/grpcserver/config.go at every
 // v1.x tag:
 //
@@ -26,8 +26,8 @@ import (
 // loading with mapstructure's ErrorUnused), so a key outside its range must
 // not be in the rendered config.
 var apiKeyReleases = map[string][2]string{
-	keyPublicServices:    {"", "1.2.999"},
-	keyPrivateServices:   {"", "1.2.999"},
+	keyPublicServices:    {"", "1.3.0"},
+	keyPrivateServices:   {"", "1.3.0"},
 	keyTLSListener:       {"1.3.0", ""},
 	"grpc-tls-ca-cert":   {"1.3.0", ""},
 	"grpc-tls-cert":      {"1.3.0", ""},
@@ -53,7 +53,7 @@ func knows(v *semver.Version, key string) bool {
 	if r[0] != "" && v.LessThan(semver.MustParse(r[0])) {
 		return false
 	}
-	if r[1] != "" && v.GreaterThan(semver.MustParse(r[1])) {
+	if r[1] != "" && !v.LessThan(semver.MustParse(r[1])) {
 		return false
 	}
 	return true
@@ -74,7 +74,7 @@ func dropUnknownAPIKeys(api map[string]any, v *semver.Version) []Change {
 		r := apiKeyReleases[k]
 		span := "from v" + r[0]
 		if r[1] != "" {
-			span = "up to v1.2"
+			span = "before v" + r[1]
 		}
 		out = append(out, Change{Key: keyAPI + "." + k, From: describeJSON(api[k]), To: removed,
 			Why: fmt.Sprintf("go-spacemesh v%s does not know it (it exists %s)", v, span)})
