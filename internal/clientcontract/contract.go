@@ -19,6 +19,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -41,8 +42,14 @@ type Violation struct {
 
 func (v Violation) String() string { return v.Client + ": " + v.Detail }
 
-// Clients compiles every schema. It fails only if a schema is broken.
-func Clients() ([]Client, error) {
+// Clients returns every client with its compiled schema. It fails only if a
+// schema is broken. The schemas are compiled once: compiling is most of the
+// cost of a check (BenchmarkCheck).
+func Clients() ([]Client, error) { return compiledClients() }
+
+var compiledClients = sync.OnceValues(compileClients)
+
+func compileClients() ([]Client, error) {
 	names, err := fs.Glob(schemaFiles, "schemas/*.json")
 	if err != nil {
 		return nil, err

@@ -1,13 +1,16 @@
 package clientcontract
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-func readFixture(t *testing.T, name string) []byte {
+func readFixture(t *testing.T, name string) []byte { return readFixtureB(t, name) }
+
+func readFixtureB(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "discovery", "testdata", name))
 	if err != nil {
@@ -111,6 +114,28 @@ func TestOlderDocumentsFailTheClientsTheyWouldFail(t *testing.T) {
 	for _, w := range []string{"Smapp 1.x", "explorer-frontend (Explorer V2)", "dash-frontend (V2)"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("mission-format.json: no %s violation:\n%s", w, got)
+		}
+	}
+}
+
+// The compiled schemas are shared: checks from parallel tests must not race
+// (run with -race, as make test runs the provider's tests that call Check).
+func TestConcurrentChecks(t *testing.T) {
+	t.Parallel()
+	doc := readFixture(t, "smapp-current.json")
+	done := make(chan error, 8)
+	for range 8 {
+		go func() {
+			vs, err := Check(doc)
+			if err == nil && len(vs) != 0 {
+				err = fmt.Errorf("violations: %v", vs)
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
