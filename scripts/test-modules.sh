@@ -116,7 +116,7 @@ tf() { # dir args...
 	"$TERRAFORM" -chdir="$tree/$dir" "$@"
 }
 
-configs=(modules/discovery modules/network modules/cluster modules/static-web examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
+configs=(modules/discovery modules/network modules/cluster modules/static-web modules/https-frontend examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
 
 if ((run_terraform)); then
 # ---------------------------------------------------------------------------------------------

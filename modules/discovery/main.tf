@@ -134,13 +134,6 @@ resource "google_compute_url_map" "https" {
   }
 }
 
-resource "google_compute_ssl_policy" "discovery" {
-  project         = var.project_id
-  name            = "${var.name_prefix}-tls"
-  profile         = "MODERN"
-  min_tls_version = "TLS_1_2"
-}
-
 # Google-managed certificate, authorised through a DNS record so that it provisions and renews even
 # while Cloudflare proxies the name.
 resource "google_certificate_manager_dns_authorization" "discovery" {
@@ -176,51 +169,47 @@ resource "google_certificate_manager_certificate_map_entry" "discovery" {
   certificates = [google_certificate_manager_certificate.discovery.id]
 }
 
-resource "google_compute_target_https_proxy" "discovery" {
-  project         = var.project_id
-  name            = "${var.name_prefix}-https-proxy"
-  url_map         = google_compute_url_map.https.id
-  certificate_map = "//certificatemanager.googleapis.com/${google_certificate_manager_certificate_map.discovery.id}"
-  ssl_policy      = google_compute_ssl_policy.discovery.id
+# TLS on 443 with the certificate map, plain http only ever redirecting to https.
+module "frontend" {
+  source = "../https-frontend"
+
+  project_id           = var.project_id
+  name_prefix          = var.name_prefix
+  ip_address           = google_compute_global_address.discovery.address
+  url_map_id           = google_compute_url_map.https.id
+  certificate_map_id   = google_certificate_manager_certificate_map.discovery.id
+  redirect_description = "Redirects http://${local.hostname} to https"
 }
 
-resource "google_compute_global_forwarding_rule" "https" {
-  project               = var.project_id
-  name                  = "${var.name_prefix}-https"
-  ip_address            = google_compute_global_address.discovery.address
-  ip_protocol           = "TCP"
-  port_range            = "443"
-  load_balancing_scheme = "EXTERNAL_MANAGED"
-  target                = google_compute_target_https_proxy.discovery.id
+# The load balancer's front moved into modules/https-frontend: state follows, nothing is replaced.
+moved {
+  from = google_compute_ssl_policy.discovery
+  to   = module.frontend.google_compute_ssl_policy.this
 }
 
-# Plain http only ever redirects to https.
-resource "google_compute_url_map" "http_redirect" {
-  project     = var.project_id
-  name        = "${var.name_prefix}-http-redirect"
-  description = "Redirects http://${local.hostname} to https"
-
-  default_url_redirect {
-    https_redirect         = true
-    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
-    strip_query            = false
-  }
+moved {
+  from = google_compute_target_https_proxy.discovery
+  to   = module.frontend.google_compute_target_https_proxy.this
 }
 
-resource "google_compute_target_http_proxy" "redirect" {
-  project = var.project_id
-  name    = "${var.name_prefix}-http-proxy"
-  url_map = google_compute_url_map.http_redirect.id
+moved {
+  from = google_compute_global_forwarding_rule.https
+  to   = module.frontend.google_compute_global_forwarding_rule.https
 }
 
-resource "google_compute_global_forwarding_rule" "http" {
-  project               = var.project_id
-  name                  = "${var.name_prefix}-http"
-  ip_address            = google_compute_global_address.discovery.address
-  ip_protocol           = "TCP"
-  port_range            = "80"
-  load_balancing_scheme = "EXTERNAL_MANAGED"
-  target                = google_compute_target_http_proxy.redirect.id
+moved {
+  from = google_compute_url_map.http_redirect
+  to   = module.frontend.google_compute_url_map.http_redirect
+}
+
+moved {
+  from = google_compute_target_http_proxy.redirect
+  to   = module.frontend.google_compute_target_http_proxy.redirect
+}
+
+moved {
+  from = google_compute_global_forwarding_rule.http
+  to   = module.frontend.google_compute_global_forwarding_rule.http
 }
 
 # --- DNS ---------------------------------------------------------------------------------------

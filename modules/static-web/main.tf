@@ -212,13 +212,6 @@ resource "google_compute_url_map" "https" {
   }
 }
 
-resource "google_compute_ssl_policy" "web" {
-  project         = var.project_id
-  name            = "${var.name_prefix}-tls"
-  profile         = "MODERN"
-  min_tls_version = "TLS_1_2"
-}
-
 resource "google_certificate_manager_dns_authorization" "web" {
   for_each = local.base_hosts
 
@@ -254,50 +247,15 @@ resource "google_certificate_manager_certificate_map_entry" "web" {
   certificates = [google_certificate_manager_certificate.web.id]
 }
 
-resource "google_compute_target_https_proxy" "web" {
-  project         = var.project_id
-  name            = "${var.name_prefix}-https-proxy"
-  url_map         = google_compute_url_map.https.id
-  certificate_map = "//certificatemanager.googleapis.com/${google_certificate_manager_certificate_map.web.id}"
-  ssl_policy      = google_compute_ssl_policy.web.id
-}
+# TLS on 443 with the certificate map, plain http only ever redirecting to https.
+module "frontend" {
+  source = "../https-frontend"
 
-resource "google_compute_global_forwarding_rule" "https" {
-  project               = var.project_id
-  name                  = "${var.name_prefix}-https"
-  ip_address            = google_compute_global_address.web.address
-  ip_protocol           = "TCP"
-  port_range            = "443"
-  load_balancing_scheme = "EXTERNAL_MANAGED"
-  target                = google_compute_target_https_proxy.web.id
-}
-
-resource "google_compute_url_map" "http_redirect" {
-  project     = var.project_id
-  name        = "${var.name_prefix}-http-redirect"
-  description = "Redirects every http request to https"
-
-  default_url_redirect {
-    https_redirect         = true
-    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
-    strip_query            = false
-  }
-}
-
-resource "google_compute_target_http_proxy" "redirect" {
-  project = var.project_id
-  name    = "${var.name_prefix}-http-proxy"
-  url_map = google_compute_url_map.http_redirect.id
-}
-
-resource "google_compute_global_forwarding_rule" "http" {
-  project               = var.project_id
-  name                  = "${var.name_prefix}-http"
-  ip_address            = google_compute_global_address.web.address
-  ip_protocol           = "TCP"
-  port_range            = "80"
-  load_balancing_scheme = "EXTERNAL_MANAGED"
-  target                = google_compute_target_http_proxy.redirect.id
+  project_id         = var.project_id
+  name_prefix        = var.name_prefix
+  ip_address         = google_compute_global_address.web.address
+  url_map_id         = google_compute_url_map.https.id
+  certificate_map_id = google_certificate_manager_certificate_map.web.id
 }
 
 # --- DNS ---------------------------------------------------------------------------------------

@@ -80,21 +80,21 @@ run "load_balancer" {
   }
 
   assert {
-    condition     = google_compute_url_map.http_redirect.default_url_redirect[0].https_redirect == true
+    condition     = module.frontend.http_redirects_to_https == true
     error_message = "Plain http redirects to https."
   }
 
   assert {
     condition = (
-      google_compute_global_forwarding_rule.https.port_range == "443" &&
-      google_compute_global_forwarding_rule.http.port_range == "80" &&
-      google_compute_global_forwarding_rule.https.load_balancing_scheme == "EXTERNAL_MANAGED"
+      module.frontend.https_port_range == "443" &&
+      module.frontend.http_port_range == "80" &&
+      module.frontend.load_balancing_scheme == "EXTERNAL_MANAGED"
     )
     error_message = "443 serves, 80 redirects."
   }
 
   assert {
-    condition     = google_certificate_manager_certificate.discovery.managed[0].domains == tolist(["discover.example.org"]) && google_compute_ssl_policy.discovery.min_tls_version == "TLS_1_2"
+    condition     = google_certificate_manager_certificate.discovery.managed[0].domains == tolist(["discover.example.org"]) && module.frontend.min_tls_version == "TLS_1_2"
     error_message = "A Google-managed certificate covers the permanent name; TLS 1.2 at least."
   }
 }
