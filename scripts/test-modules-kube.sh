@@ -18,8 +18,6 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 TERRAFORM="${TERRAFORM:-terraform}"
 export CHECKPOINT_DISABLE=1
-etcd_port="${KUBE_TEST_ETCD_PORT:-23790}"
-api_port="${KUBE_TEST_API_PORT:-26443}"
 
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2
@@ -49,73 +47,12 @@ smmirror="$work/spacemesh-mirror"
 go build -o "$smmirror/registry.terraform.io/spacemeshos/spacemesh/0.0.1/linux_amd64/terraform-provider-spacemesh_v0.0.1" .
 
 log "control plane on 127.0.0.1"
-pki="$work/pki"
-mkdir -p "$pki" "$work/etcd"
-openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
-openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
-token="$(openssl rand -hex 16)"
-echo "$token,admin,admin,system:masters" >"$pki/tokens.csv"
-
-"$kbin/etcd" --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
-	--advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
-	--initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
-	--initial-cluster "default=http://127.0.0.1:$((etcd_port + 1))" >"$work/etcd.log" 2>&1 &
-pids+=($!)
-
-"$kbin/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" --bind-address=127.0.0.1 \
-	--secure-port="$api_port" --cert-dir="$pki" --token-auth-file="$pki/tokens.csv" \
-	--authorization-mode=AlwaysAllow --service-account-issuer=https://kubernetes.default.svc \
-	--service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-	--endpoint-reconciler-type=none >"$work/apiserver.log" 2>&1 &
-pids+=($!)
-
-kubeconfig="$work/kubeconfig"
-cat >"$kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-  - name: local
-    cluster:
-      server: https://127.0.0.1:$api_port
-      insecure-skip-tls-verify: true
-users:
-  - name: admin
-    user:
-      token: $token
-contexts:
-  - name: local
-    context:
-      cluster: local
-      user: admin
-current-context: local
-KC
-
-api() { curl -fsSk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port$1"; }
-for _ in $(seq 1 60); do
-	api /readyz >/dev/null 2>&1 && break
-	sleep 1
-done
-api /readyz >/dev/null || fail "kube-apiserver did not become ready (see $work/apiserver.log)"
-
-"$kbin/kube-controller-manager" --kubeconfig="$kubeconfig" --leader-elect=false \
-	--controllers='*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-route,-service' \
-	--service-account-private-key-file="$pki/sa.key" >"$work/controller-manager.log" 2>&1 &
-pids+=($!)
-echo "API server ready: $(api /version | grep -o '"gitVersion": *"[^"]*"')" >&2
+# shellcheck source=scripts/kube-control-plane.sh
+source "$repo/scripts/kube-control-plane.sh"
+start_kube_control_plane "$work" "$kbin" AlwaysAllow
 
 log "Traefik's CRDs (as modules/cluster's ingress chart installs them)"
-crds=0
-for f in modules/cluster/charts/traefik-ingress/crds/*.yaml; do
-	curl -fsSk -H "Authorization: Bearer $token" -H "Content-Type: application/yaml" --data-binary "@$f" \
-		"https://127.0.0.1:$api_port/apis/apiextensions.k8s.io/v1/customresourcedefinitions" >/dev/null || fail "creating the CRD in $f"
-	crds=$((crds + 1))
-done
-for _ in $(seq 1 60); do
-	api /apis/traefik.io/v1alpha1 2>/dev/null | grep -q '"ingressroutes"' && api /apis/traefik.io/v1alpha1 | grep -q '"serverstransports"' && break
-	sleep 0.5
-done
-api /apis/traefik.io/v1alpha1 | grep -q '"ingressroutes"' || fail "traefik.io/v1alpha1 IngressRoute is not served after installing the CRDs"
-echo "$crds CRDs of traefik.io installed and served" >&2
+install_traefik_crds
 
 log "terraform test -test-directory=tests/kube (real kubernetes and helm providers)"
 start_fake_secret_manager "$work/secret-manager.log"
