@@ -145,7 +145,7 @@ py '
 import json, sys
 r = {x["metadata"]["name"]: x for x in json.load(open(sys.argv[1]))["items"]}["api-node-grpc"]
 route = r["spec"]["routes"][0]
-assert route["match"] == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc`)", route["match"]
+assert route["match"] == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc($|[+;])`)", route["match"]
 svc = route["services"][0]
 assert (svc["name"], svc["port"], svc["scheme"], svc["serversTransport"]) == ("api-node-grpc", 9092, "h2c", "api-node-grpc"), svc
 assert r["spec"]["entryPoints"] == ["websecure"] and r["spec"]["tls"]["secretName"] == "spacemesh-118-tls"

@@ -368,6 +368,8 @@ if ((run_charts)); then
 	must_refuse api-node "nodeConfig is required" --set nodeConfig=
 	must_refuse api-node "statsApi.image is required" --set statsApi.image=
 	must_refuse api-node "whenDeleted must be" --set persistence.whenDeleted=Keep
+	must_refuse api-node "at most once a minute" --set ingress.grpc.readIdleTimeout=30s
+	must_refuse traefik-ingress "not one of the entrypoints" --set httpRedirectTo=web
 	echo "unsafe values refused" >&2
 
 	log "rendered objects"

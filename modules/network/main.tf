@@ -113,11 +113,14 @@ locals {
     api_json  = merge(local.entrypoint_annotations, local.tls_annotations, var.ingress.annotations.api_json)
     stats_api = merge(local.entrypoint_annotations, local.tls_annotations, var.ingress.annotations.stats_api)
   }
-  # gRPC by content type (grpc-go and grpc-js send application/grpc or application/grpc+<codec>;
-  # the JSON gateway and browsers send anything else). A Traefik v3 rule on the API host, with a
-  # priority above the JSON Ingress's router (Traefik's default priority is the rule's length).
+  # gRPC by content type: application/grpc, application/grpc+<codec> or with parameters (what
+  # grpc-go, grpc-js and grpc-go's own server accept: grpc-go internal/grpcutil ContentSubtype).
+  # Not application/grpc-web: the node's gRPC listener refuses it (415) and no Spacemesh client
+  # speaks it; like everything else that is not gRPC it goes to the JSON gateway. A Traefik v3 rule
+  # on the API host, with a priority above the JSON Ingress's router (Traefik's default priority is
+  # the rule's length).
   grpc_route = {
-    match    = "Host(`${local.hosts.api}`) && HeaderRegexp(`Content-Type`, `^application/grpc`)"
+    match    = "Host(`${local.hosts.api}`) && HeaderRegexp(`Content-Type`, `^application/grpc($|[+;])`)"
     priority = 1000
   }
   # One certificate Secret per network covers all of its host names. With cert-manager, each Ingress

@@ -262,7 +262,7 @@ variable "ingress" {
     modules/cluster installs). ip_address is its public IP (what the DNS records point at),
     class_name its IngressClass, namespace where it runs (the only namespace the NetworkPolicy admits
     to the serving ports), entrypoint its https entry point on 443. The API host is one https host on
-    443: an IngressRoute sends requests whose Content-Type starts with application/grpc to the node's
+    443: an IngressRoute sends requests whose Content-Type is gRPC's (not gRPC-Web) to the node's
     gRPC listener (h2c), everything else goes to the JSON gateway. annotations are added to the JSON
     gateway's and the stats API's Ingresses.
   EOT

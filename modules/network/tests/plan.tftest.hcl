@@ -110,10 +110,10 @@ run "grpc_routed_by_content_type" {
 
   assert {
     condition = (
-      yamldecode(helm_release.api_node.values[0]).ingress.grpc.match == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc`)" &&
+      yamldecode(helm_release.api_node.values[0]).ingress.grpc.match == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc($|[+;])`)" &&
       yamldecode(helm_release.api_node.values[0]).ingress.grpc.priority == 1000
     )
-    error_message = "The gRPC route matches the API host and a Content-Type starting with application/grpc, above the JSON route."
+    error_message = "The gRPC route matches the API host and a gRPC Content-Type (application/grpc, +codec or ;params, not grpc-web), above the JSON route."
   }
 
   assert {

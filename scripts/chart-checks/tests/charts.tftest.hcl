@@ -76,20 +76,22 @@ run "api_routes" {
     condition = (
       output.objects["api-node"]["IngressRoute/api-node-grpc"].apiVersion == "traefik.io/v1alpha1" &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.entryPoints == ["websecure"] &&
-      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].match == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc`)" &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.ingressClassName == "traefik" &&
+      !contains(keys(lookup(output.objects["api-node"]["IngressRoute/api-node-grpc"].metadata, "annotations", {})), "kubernetes.io/ingress.class") &&
+      output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].match == "Host(`118.api.example.org`) && HeaderRegexp(`Content-Type`, `^application/grpc($|[+;])`)" &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].priority == 1000 &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].name == "api-node-grpc" &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].port == 9092 &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.routes[0].services[0].scheme == "h2c" &&
       output.objects["api-node"]["IngressRoute/api-node-grpc"].spec.tls.secretName == "spacemesh-118-tls"
     )
-    error_message = "The gRPC route selects the API host and a Content-Type starting with application/grpc, and speaks h2c to the node's public gRPC port, with TLS at the ingress."
+    error_message = "The gRPC route selects the API host and a gRPC Content-Type (not gRPC-Web), and speaks h2c to the node's public gRPC port, with TLS at the ingress."
   }
 
   assert {
     condition = (
       output.objects["api-node"]["ServersTransport/api-node-grpc"].spec.forwardingTimeouts.responseHeaderTimeout == "0s" &&
-      output.objects["api-node"]["ServersTransport/api-node-grpc"].spec.forwardingTimeouts.readIdleTimeout == "30s" &&
+      output.objects["api-node"]["ServersTransport/api-node-grpc"].spec.forwardingTimeouts.readIdleTimeout == "90s" &&
       output.objects["api-node"]["ServersTransport/api-node-json"].spec.forwardingTimeouts.responseHeaderTimeout == "60s" &&
       output.objects["api-node"]["Service/api-node-json"].metadata.annotations["traefik.ingress.kubernetes.io/service.serverstransport"] == "spacemesh-118-api-node-json@kubernetescrd"
     )
@@ -195,7 +197,7 @@ run "ingress_controller" {
 
   assert {
     condition = alltrue([
-      for a in ["--entrypoints.websecure.address=:8443", "--providers.kubernetesingress.ingressclass=traefik", "--providers.kubernetescrd=true", "--providers.kubernetescrd.ingressclass=traefik"] :
+      for a in ["--entrypoints.websecure.address=:8443", "--entrypoints.web.http.redirections.entrypoint.to=:443", "--providers.kubernetesingress.ingressclass=traefik", "--providers.kubernetescrd=true", "--providers.kubernetescrd.ingressclass=traefik", "--providers.kubernetescrd.safenaming=false"] :
       contains(output.objects["traefik-ingress"]["Deployment/traefik"].spec.template.spec.containers[0].args, a)
     ])
     error_message = "One https entry point on 443; the controller watches Ingresses and IngressRoutes of its class only."
