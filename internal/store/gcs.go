@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +32,8 @@ const GCSMutationInterval = time.Second
 
 // GCSConfig says how to reach Cloud Storage. With nothing set the client uses
 // Application Default Credentials; with STORAGE_EMULATOR_HOST set, or an
-// http:// Endpoint, it talks to an emulator without credentials.
+// http:// Endpoint, it talks to an emulator and never sends credentials, even
+// when some are configured.
 type GCSConfig struct {
 	// CredentialsJSON is a service account key or other credentials file's contents.
 	CredentialsJSON string
@@ -50,10 +52,14 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithUserAgent(cfg.UserAgent))
 	}
-	emulator := os.Getenv("STORAGE_EMULATOR_HOST") != "" || strings.HasPrefix(cfg.Endpoint, "http://")
 	switch {
 	case cfg.HTTPClient != nil:
 		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
+	case plainHTTPEndpoint(cfg.Endpoint) || os.Getenv("STORAGE_EMULATOR_HOST") != "":
+		// An emulator. Whatever credentials are configured (the environment
+		// of a CI job often has some) stay home: over http a token would
+		// cross the network in clear text.
+		opts = append(opts, option.WithoutAuthentication())
 	case cfg.AccessToken != "":
 		opts = append(opts, option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})))
 	case cfg.CredentialsJSON != "":
@@ -62,8 +68,6 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, option.WithAuthCredentialsJSON(credType, []byte(cfg.CredentialsJSON)))
-	case emulator:
-		opts = append(opts, option.WithoutAuthentication())
 	}
 	if cfg.Endpoint != "" {
 		opts = append(opts, option.WithEndpoint(cfg.Endpoint))
@@ -77,6 +81,12 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 		return nil, fmt.Errorf("creating the Cloud Storage client failed: check google_credentials, google_access_token or Application Default Credentials (%s)", redact(err.Error(), cfg))
 	}
 	return client, nil
+}
+
+// plainHTTPEndpoint tells an endpoint reached without TLS.
+func plainHTTPEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	return err == nil && strings.EqualFold(u.Scheme, "http")
 }
 
 func redact(msg string, cfg GCSConfig) string {
