@@ -214,10 +214,13 @@ func (p publisher) post(ctx context.Context, u, typ string, attrs map[string]any
 	return doc.Data.Links, nil
 }
 
-// upload PUTs a file to an upload link the API returned.
+// upload PUTs a file to an upload link the API returned. The link is a
+// capability (whoever holds it can write the release's file until it
+// expires), so no message shows more of it than its host.
 func (p publisher) upload(ctx context.Context, link, file string) error {
+	name := filepath.Base(file)
 	if link == "" {
-		return fmt.Errorf("no upload link for %s", filepath.Base(file))
+		return fmt.Errorf("no upload link for %s", name)
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -230,17 +233,50 @@ func (p publisher) upload(ctx context.Context, link, file string) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, link, f)
 	if err != nil {
-		return err
+		return fmt.Errorf("uploading %s to %s: %w", name, linkHost(link), withoutLink(err, link))
 	}
 	req.ContentLength = st.Size()
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("uploading %s: %w", filepath.Base(file), err)
+		return fmt.Errorf("uploading %s to %s: %w", name, linkHost(link), withoutLink(err, link))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return fmt.Errorf("uploading %s: %w", filepath.Base(file), &statusError{resp.StatusCode, string(b)})
+		// The object store's answer is left out: such answers echo the
+		// request, link and signature included.
+		return fmt.Errorf("uploading %s to %s: HTTP %s", name, linkHost(link), resp.Status)
 	}
 	return nil
+}
+
+// linkHost is all of a signed link that may be shown: its scheme and host.
+// The rest is the capability: the registry's object store (archivist) keeps
+// it in the path, other stores in a signature in the query.
+func linkHost(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return "the upload link"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
+
+// withoutLink is err's message with link taken out. *url.Error, which every
+// failed request returns, quotes the whole link; the error is flattened, so
+// that unwrapping cannot find the link again.
+func withoutLink(err error, link string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	msg := err.Error()
+	secrets := []string{link}
+	if u, perr := url.Parse(link); perr == nil {
+		secrets = append(secrets, u.RawQuery, u.EscapedPath(), u.Path)
+	}
+	for _, s := range secrets {
+		if len(s) > 1 {
+			msg = strings.ReplaceAll(msg, s, "…")
+		}
+	}
+	return errors.New(msg)
 }

@@ -25,6 +25,21 @@ type fakeRegistry struct {
 	versions  []map[string]any
 	platforms []map[string]any
 	uploads   map[string]string // upload id -> content
+	// linkBase is where upload links point (default: this server); a link's
+	// path and query are its capability, as on the registry's object store.
+	linkBase     string
+	uploadStatus int // non-zero: uploads fail with it, echoing the request as object stores do
+}
+
+// capability is the secret part of every upload link the fake hands out.
+const capability = "SECRET-OBJECT-TOKEN"
+
+func (f *fakeRegistry) link(name string) string {
+	base := f.linkBase
+	if base == "" {
+		base = f.srv.URL
+	}
+	return base + "/upload/" + name + "/" + capability + "?signature=" + capability
 }
 
 func newFakeRegistry(t *testing.T) *fakeRegistry {
@@ -38,8 +53,13 @@ func (f *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if strings.HasPrefix(r.URL.Path, "/upload/") {
+		if f.uploadStatus != 0 {
+			http.Error(w, "<Error><Code>AccessDenied</Code><Resource>"+r.URL.String()+"</Resource></Error>", f.uploadStatus)
+			return
+		}
 		b, _ := io.ReadAll(r.Body)
-		f.uploads[strings.TrimPrefix(r.URL.Path, "/upload/")] = string(b)
+		name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/upload/"), "/")
+		f.uploads[name] = string(b)
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer secret-token" || r.Header.Get("Content-Type") != "application/vnd.api+json" {
@@ -63,11 +83,11 @@ func (f *fakeRegistry) serve(w http.ResponseWriter, r *http.Request) {
 		f.providers++
 	case p == "/api/v2/organizations/sm/registry-providers/private/sm/spacemesh/versions" && doc.Data.Type == "registry-provider-versions":
 		f.versions = append(f.versions, doc.Data.Attributes)
-		links["shasums-upload"] = f.srv.URL + "/upload/sums"
-		links["shasums-sig-upload"] = f.srv.URL + "/upload/sig"
+		links["shasums-upload"] = f.link("sums")
+		links["shasums-sig-upload"] = f.link("sig")
 	case strings.HasPrefix(p, "/api/v2/organizations/sm/registry-providers/private/sm/spacemesh/versions/1.2.3/platforms") && doc.Data.Type == "registry-provider-version-platforms":
 		f.platforms = append(f.platforms, doc.Data.Attributes)
-		links["provider-binary-upload"] = fmt.Sprintf("%s/upload/%s_%s", f.srv.URL, doc.Data.Attributes["os"], doc.Data.Attributes["arch"])
+		links["provider-binary-upload"] = f.link(fmt.Sprintf("%s_%s", doc.Data.Attributes["os"], doc.Data.Attributes["arch"]))
 	default:
 		http.Error(w, "unexpected "+r.Method+" "+p, http.StatusNotFound)
 		return
@@ -148,5 +168,38 @@ func TestRefusesWhatTheRegistryWouldRefuse(t *testing.T) {
 	}
 	if len(reg.versions) != 0 {
 		t.Errorf("a refused run created versions: %v", reg.versions)
+	}
+}
+
+// An upload link is a capability: whoever holds it can write the release's
+// files until it expires. A failed upload names the file and the link's host,
+// never the link.
+func TestFailedUploadDoesNotShowTheLink(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens there any more
+	for _, tt := range []struct {
+		name   string
+		mutate func(*fakeRegistry)
+	}{
+		{"refused by the object store", func(f *fakeRegistry) { f.uploadStatus = http.StatusForbidden }},
+		{"object store unreachable", func(f *fakeRegistry) { f.linkBase = closed.URL }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := newFakeRegistry(t)
+			tt.mutate(reg)
+			p := publisher{host: reg.srv.URL, org: "sm", keyID: "72D7468F", dist: writeDist(t, true), token: "secret-token", client: reg.srv.Client()}
+			var out strings.Builder
+			err := p.run(context.Background(), &out)
+			if err == nil {
+				t.Fatal("the upload did not fail")
+			}
+			t.Log(err)
+			if shown := err.Error() + out.String(); strings.Contains(shown, capability) {
+				t.Errorf("the upload link was shown:\n%s", shown)
+			}
+			if !strings.Contains(err.Error(), "terraform-provider-spacemesh_1.2.3_SHA256SUMS") {
+				t.Errorf("the error does not name the file: %v", err)
+			}
+		})
 	}
 }
