@@ -170,15 +170,18 @@ func setupVia(t *testing.T, front func(upstream http.Handler) http.Handler) (*fa
 	}
 }
 
-// refusingUploadsOf answers 403 to every upload of object while refuse is
-// set, as GCS does for an account that may not write there.
-func refusingUploadsOf(object string, refuse *atomic.Bool) func(http.Handler) http.Handler {
+// refusedObject is the object refusingUploads refuses.
+const refusedObject = "dash/v1.4.0/zz/index.html"
+
+// refusingUploads answers 403 to every upload of refusedObject while refuse
+// is set, as GCS does for an account that may not write there.
+func refusingUploads(refuse *atomic.Bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/upload/") {
 				body, _ := io.ReadAll(r.Body)
 				r.Body = io.NopCloser(bytes.NewReader(body))
-				if refuse.Load() && bytes.Contains(body, []byte(`"name":"`+object+`"`)) {
+				if refuse.Load() && bytes.Contains(body, []byte(`"name":"`+refusedObject+`"`)) {
 					w.Header().Set("Content-Type", "application/json")
 					w.WriteHeader(http.StatusForbidden)
 					_, _ = io.WriteString(w, `{"error":{"code":403,"message":"forbidden"}}`)
@@ -194,7 +197,7 @@ func refusingUploadsOf(object string, refuse *atomic.Bool) func(http.Handler) ht
 // deeper in the build is an ordinary file, uploaded before it.
 func TestPublishWritesOnlyTheTopLevelEntryLast(t *testing.T) {
 	var refuse atomic.Bool
-	fake, publish := setupVia(t, refusingUploadsOf("dash/v1.4.0/zz/index.html", &refuse))
+	fake, publish := setupVia(t, refusingUploads(&refuse))
 	dir := build(t, "dash", "v1.4.0", map[string]string{
 		"index.html":                 "top",
 		"zz/index.html":              "nested",
