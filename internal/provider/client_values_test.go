@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/testing/doccheck"
 )
 
 // phraseRe matches the given words in order, however terraform wraps them,
@@ -117,5 +121,110 @@ func TestAccNetworkConfigURLIsAConfURL(t *testing.T) {
 			step(`"https://configs.example.org/net.json?v=2"`, `got "https://configs.example.org/net.json?v=2"`),
 			step(`"https://configs.example.org/5/"`, `expected a URL that ends in a file name`),
 		},
+	})
+}
+
+// Two entries of one document that the clients cannot tell apart are
+// refused when the second is written: the error names both, the first stays
+// as it was written.
+func TestAccDiscoveryEntryClashesRefused(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		set  map[string]string
+		// keys is the wire key in the smapp and the mission format; own the
+		// value entry 119 has when it clashes with nothing.
+		keys [2]string
+		own  string
+		want string
+	}{
+		{"same dash_api", map[string]string{"dash_api": `"https://stats.example.org/#dash"`},
+			[2]string{"dashAPI", "dash-api"}, "https://119.stats.example.org/#dash-119",
+			`(?s)Discovery entry clashes with another entry.*net\s+id\s+(118|119)\s+\(Open\s+Testnet\s+(118|119)\).*net\s+id\s+(118|119)\s+\(Open\s+Testnet\s+(118|119)\).*select\s+a\s+network\s+by\s+its`},
+		{"same conf file name", map[string]string{"conf": `"https://configs.example.org/%d/config.json"`},
+			[2]string{"conf", "conf"}, "https://configs.example.org/119.json",
+			`(?s)Discovery entry clashes with another entry.*net\s+id\s+(118|119)\s+\(Open\s+Testnet\s+(118|119)\).*"config.json".*net\s+id\s+(118|119)\s+\(Open\s+Testnet\s+(118|119)\).*fallbackConfigs.ts`},
+	}
+	for _, c := range cases {
+		for _, env := range []docEnv{gcsEnv(t, "smapp"), fileEnv(t)} {
+			t.Run(c.name+"/"+env.name, func(t *testing.T) {
+				t.Parallel()
+				idKey, key := "net-id", c.keys[1]
+				env.write([]byte(`[{"net-id": 7, "net-name": "Foreign", "conf": "https://x.example.org/c.json"}]` + "\n"))
+				if env.gcs != nil {
+					idKey, key = "netID", c.keys[0]
+					env.write([]byte(`[{"netID": 7, "netName": "Foreign", "conf": "https://x.example.org/c.json"}]` + "\n"))
+				}
+				clashing := func(id int) string {
+					set := map[string]string{}
+					for k, v := range c.set {
+						if strings.Contains(v, "%d") {
+							v = fmt.Sprintf(v, id)
+						}
+						set[k] = v
+					}
+					return entryHCL(fmt.Sprintf("n%d", id), id, set)
+				}
+				own119 := entryHCL("n119", 119, nil)
+				refused := regexp.MustCompile(c.want)
+				// Both at once: whichever is written second is refused.
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: testProviders,
+					Steps:                    []resource.TestStep{{Config: env.provider + clashing(118) + clashing(119), ExpectError: refused}},
+					CheckDestroy:             afterDestroy(doccheck.NetIDs(env.read, idKey, "7")),
+				})
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: testProviders,
+					Steps: []resource.TestStep{
+						{
+							Config:            env.provider + clashing(118),
+							ConfigStateChecks: []statecheck.StateCheck{doccheck.NetIDs(env.read, idKey, "7", "118")},
+						},
+						// Added later: refused.
+						{Config: env.provider + clashing(118) + clashing(119), ExpectError: refused},
+						{
+							Config:            env.provider + clashing(118) + own119,
+							ConfigStateChecks: []statecheck.StateCheck{doccheck.NetIDs(env.read, idKey, "7", "118", "119")},
+						},
+						// An update into the clash: refused, the entry left as it was.
+						{Config: env.provider + clashing(118) + clashing(119), ExpectError: refused},
+						{Config: env.provider + clashing(118) + own119, PlanOnly: true},
+						{
+							Config: env.provider + clashing(118) + own119,
+							ConfigStateChecks: []statecheck.StateCheck{
+								doccheck.NetIDs(env.read, idKey, "7", "118", "119"),
+								doccheck.Entry(env.read, idKey, "119", map[string]any{key: c.own}),
+							},
+						},
+					},
+					CheckDestroy: afterDestroy(doccheck.NetIDs(env.read, idKey, "7")),
+				})
+			})
+		}
+	}
+}
+
+// A clash already in the document (another tool wrote it) does not stop the
+// writes that do not add to it: a new entry is written, the foreign entries
+// are kept as they were.
+func TestAccDiscoveryEntryExistingClashKept(t *testing.T) {
+	t.Parallel()
+	env := gcsEnv(t, "smapp")
+	seed := []byte(`[
+  {"netID": 5, "netName": "Five", "conf": "https://c.example.org/5/config.json", "dashAPI": "https://s.example.org/"},
+  {"netID": 6, "netName": "Six", "conf": "https://c.example.org/6/config.json", "dashAPI": "https://s.example.org"}
+]
+`)
+	env.write(seed)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: env.provider + entryHCL("net", 118, nil),
+			ConfigStateChecks: []statecheck.StateCheck{
+				doccheck.NetIDs(env.read, "netID", "5", "6", "118"),
+				doccheck.Kept(env.read, seed, "netID"),
+			},
+		}},
+		CheckDestroy: afterDestroy(doccheck.NetIDs(env.read, "netID", "5", "6"), doccheck.Kept(env.read, seed, "netID")),
 	})
 }
