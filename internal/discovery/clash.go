@@ -110,26 +110,35 @@ func describeEntry(id int64, name string) string {
 // in document order.
 func (d *Document) Clashes(e Entry) []*ClashError {
 	var out []*ClashError
-	others := d.Entries()
 	for _, rule := range clashRules {
 		key := rule.key(e.Get(rule.field))
 		if key == "" {
 			continue
 		}
-		for _, o := range others {
-			if o.NetID == e.NetID || rule.key(o.Get(rule.field)) != key {
+		for _, o := range d.entries {
+			value := d.text(o, rule.field)
+			if o.netID == e.NetID || rule.key(value) != key {
 				continue
 			}
 			out = append(out, &ClashError{
 				Field: rule.field, Key: Key(d.format, rule.field),
-				NetID: e.NetID, OtherNetID: o.NetID,
-				Name: e.Get(FieldNetName), OtherName: o.Get(FieldNetName),
-				Value: e.Get(rule.field), OtherValue: o.Get(rule.field),
+				NetID: e.NetID, OtherNetID: o.netID,
+				Name: e.Get(FieldNetName), OtherName: d.text(o, FieldNetName),
+				Value: e.Get(rule.field), OtherValue: value,
 				rule: rule,
 			})
 		}
 	}
 	return out
+}
+
+// text is the value of field in w as Entry.Get would give it, without
+// converting the whole entry.
+func (d *Document) text(w *wireEntry, field Field) string {
+	if v, ok := w.get(Key(d.format, field)); ok {
+		return valueText(v)
+	}
+	return ""
 }
 
 // checkNewClashes refuses e when writing it would make a clash the
@@ -139,17 +148,18 @@ func (d *Document) Clashes(e Entry) []*ClashError {
 // no write that leaves it as it is: not other entries' writes, not a change
 // of another value of an entry in it, and never a removal.
 func (d *Document) checkNewClashes(e Entry) error {
-	var old Entry
-	had := false
+	clashes := d.Clashes(e)
+	if len(clashes) == 0 {
+		return nil
+	}
+	var old *wireEntry
 	if i := d.index(e.NetID); i >= 0 {
-		old, had = d.toEntry(d.entries[i]), true
+		old = d.entries[i]
 	}
 	var fresh []error
-	for _, c := range d.Clashes(e) {
-		if had {
-			if other, ok := d.Find(c.OtherNetID); ok && c.rule.key(old.Get(c.Field)) == c.rule.key(other.Get(c.Field)) {
-				continue
-			}
+	for _, c := range clashes {
+		if old != nil && c.rule.key(d.text(old, c.Field)) == c.rule.key(c.OtherValue) {
+			continue // the entry had it with this other entry before
 		}
 		fresh = append(fresh, c)
 	}
