@@ -101,14 +101,10 @@ func ParseRelease(s string) (*semver.Version, error) {
 // (smapp desktop/main/autoUpdater.ts), so "v1.7.2" would give ".../vv1.7.2".
 func NormalizeRelease(s string) string { return strings.TrimPrefix(s, "v") }
 
-// CheckBaseDownloadURL accepts an https URL that does not end in "/" and has
+// checkBaseDownloadURL accepts an https URL that does not end in "/" and has
 // no query or fragment: Smapp appends "/v<release>" to it
 // (desktop/main/autoUpdater.ts); a trailing slash would give "...//v1.7.2",
 // a query "...dist?channel=beta/v1.7.2".
-func CheckBaseDownloadURL(s string) error {
-	return checkBaseDownloadURL(s, urlUses[FieldNodeBaseDownloadURL])
-}
-
 func checkBaseDownloadURL(s string, use urlUse) error {
 	if err := CheckHTTPSURL(s); err != nil {
 		return err

@@ -74,8 +74,8 @@ func TestCheckFieldURL(t *testing.T) {
 			t.Errorf("%s: plain http accepted", Key(FormatSmapp, f))
 		}
 	}
-	if !IsURL(FieldConf) || !IsURL(FieldDashAPI) || IsURL(FieldNetName) || IsURL(FieldGenesisID) {
-		t.Error("IsURL disagrees with the fields")
+	if err := CheckFieldURL(FieldNetName, "https://x.example.org/"); err == nil {
+		t.Error("netName checked as a URL")
 	}
 	for _, ok := range []string{"https://1.stats.example.org/#dash-1", "https://1.stats.example.org/?net=1#dash", "wss://dash.example.org/ws?net=1"} {
 		if err := CheckFieldURL(FieldDashAPI, ok); err != nil {

@@ -43,12 +43,6 @@ var urlUses = map[Field]urlUse{
 	FieldDash: {"?hide-right-line&darkMode", `Smapp opens it with "?hide-right-line&darkMode" appended`},
 }
 
-// IsURL reports whether f holds a URL.
-func IsURL(f Field) bool {
-	_, extended := urlUses[f]
-	return extended || f == FieldConf || f == FieldDashAPI
-}
-
 // CheckFieldURL checks s as the value of the URL field f: an https URL (wss
 // too for dashAPI) that every client can use as it uses f.
 func CheckFieldURL(f Field, s string) error {
