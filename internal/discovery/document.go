@@ -439,7 +439,9 @@ func (d *Document) Check(e Entry) error {
 	return nil
 }
 
-// Insert appends e. It fails with *ExistsError when the net id is taken.
+// Insert appends e. It fails with *ExistsError when the net id is taken, and
+// with *ClashError when the clients could not tell e from another entry
+// (see Clashes).
 func (d *Document) Insert(e Entry) error {
 	if err := d.Check(e); err != nil {
 		return err
@@ -447,14 +449,21 @@ func (d *Document) Insert(e Entry) error {
 	if d.index(e.NetID) >= 0 {
 		return &ExistsError{NetID: e.NetID}
 	}
+	if err := d.checkNewClashes(e); err != nil {
+		return err
+	}
 	d.entries = append(d.entries, &wireEntry{netID: e.NetID, members: d.members(e, nil)})
 	return nil
 }
 
 // Upsert replaces the entry with e's net id in place, or appends e when there
-// is none. Keys the old entry had keep their position.
+// is none. Keys the old entry had keep their position. Like Insert, it
+// refuses to make a clash with another entry (*ClashError).
 func (d *Document) Upsert(e Entry) error {
 	if err := d.Check(e); err != nil {
+		return err
+	}
+	if err := d.checkNewClashes(e); err != nil {
 		return err
 	}
 	if i := d.index(e.NetID); i >= 0 {

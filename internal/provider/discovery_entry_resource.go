@@ -74,21 +74,21 @@ var entryAttrs = [...]struct {
 	desc  string
 }{
 	{"net_name", discovery.FieldNetName, "Friendly network name (`net-name` / `netName`)."},
-	{"conf", discovery.FieldConf, "https URL of the network's node config file (`conf`)."},
-	{"api_json", discovery.FieldAPIJSON, "https URL of the public JSON gateway (`api-json` / `jsonAPI`)."},
-	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`). Smapp dials port 443 whatever port this names."},
-	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`)."},
-	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`)."},
+	{"conf", discovery.FieldConf, "https URL of the network's node config file (`conf`), ending in a file name of its own, without a query or fragment: Smapp keeps every network's config in one directory under the last part of its `conf` URL and starts the network from that copy when the config cannot be fetched. Two entries of one document whose `conf` URLs end in the same file name (compared case-insensitively) are refused when the second is written, and so is `networks.json`, the name of Smapp's copy of the document."},
+	{"api_json", discovery.FieldAPIJSON, "https URL of the public JSON gateway (`api-json` / `jsonAPI`), without a query or fragment: the explorer appends the API's paths to it."},
+	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`), without a query or fragment: the dashboard appends the JSON API's paths to it. Smapp dials port 443 whatever port this names."},
+	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`), ending in `/`, without a query or fragment: Smapp and the dashboard append paths such as `accounts/<address>` to it."},
+	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`), without a query or fragment: Smapp opens it with `?hide-right-line&darkMode` appended."},
 	{"min_node_release", discovery.FieldMinNodeRelease, "Oldest supported full-node release, semver (`min-node-release` / `minNodeVersion`). A leading `v` is accepted and not written: clients get bare semver."},
 	{"latest_node_release", discovery.FieldLatestNodeRelease, "Newest supported full-node release, semver (`latest-node-release` / `maxNodeVersion`). Written as bare semver."},
 	{"min_smapp_release", discovery.FieldMinSmappRelease, "Oldest supported Smapp release, semver (`min-smapp-release` / `minSmappRelease`). Written as bare semver."},
 	{"latest_smapp_release", discovery.FieldLatestSmappRelease, "Newest supported Smapp release, semver (`latest-smapp-release` / `latestSmappRelease`). Written as bare semver (`1.7.2`, never `v1.7.2`): Smapp's updater fetches `${smappBaseDownloadUrl}/v${latestSmappRelease}`."},
-	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads, without a trailing `/` (`smapp-base-download-url` / `smappBaseDownloadUrl`): Smapp appends `/v<release>`."},
-	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads, without a trailing `/` (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
+	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads, without a trailing `/`, query or fragment (`smapp-base-download-url` / `smappBaseDownloadUrl`): Smapp appends `/v<release>`."},
+	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads, without a trailing `/`, query or fragment (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
 	{"genesis_id", discovery.FieldGenesisID, "Genesis id as Smapp computes it, 40 hex digits (`genesis-id` / `genesisID`; `spacemesh_network` exports it as `smapp_genesis_id`). Optional: Smapp >= 1.0 recomputes it from the config; older builds read it."},
-	{"stats_api", discovery.FieldStatsAPI, "https URL of the network's explorer stats API, `explorer-stats-api` (`stats-api` / `statsAPI`). The explorer and dashboard frontends read it."},
-	{"dash_api", discovery.FieldDashAPI, "The dashboard's per-network key (`dash-api` / `dashAPI`): the explorer frontend uses it to tell networks apart, so it must be unique per network. An https or wss URL."},
-	{"explorer_api", discovery.FieldExplorerAPI, "https URL of the explorer API (`explorer-api` / `explorerAPI`)."},
+	{"stats_api", discovery.FieldStatsAPI, "https URL of the network's explorer stats API, `explorer-stats-api` (`stats-api` / `statsAPI`), without a query or fragment: the explorer and dashboard frontends append paths to it."},
+	{"dash_api", discovery.FieldDashAPI, "The frontends' per-network key (`dash-api` / `dashAPI`): the explorer and dashboard frontends select a network by it, so two entries of one document with the same `dash_api` (a trailing `/` aside) are refused when the second is written. An https or wss URL; its query and fragment are kept (the frontends only compare it), so `<stats_api>/#dash-<net_id>` is a key of its own."},
+	{"explorer_api", discovery.FieldExplorerAPI, "https URL of the explorer API (`explorer-api` / `explorerAPI`), without a query or fragment: explorers append paths to it."},
 }
 
 // optionalEntryField tells which modelled fields may be left out.
@@ -177,12 +177,8 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 			s.Validators = []validator.String{releaseValidator()}
 		case discovery.FieldGenesisID:
 			s.Validators = []validator.String{genesisIDValidator()}
-		case discovery.FieldSmappBaseDownloadURL, discovery.FieldNodeBaseDownloadURL:
-			s.Validators = []validator.String{baseDownloadURLValidator()}
-		case discovery.FieldDashAPI:
-			s.Validators = []validator.String{dashAPIValidator()}
 		default:
-			s.Validators = []validator.String{httpsURLValidator()}
+			s.Validators = []validator.String{fieldURLValidator(a.field)}
 		}
 		attrs[a.name] = s
 	}
@@ -296,6 +292,9 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 		placeFirst(doc, entry.NetID, first)
 		return nil
 	})
+	if addClashErrors(&resp.Diagnostics, err) {
+		return
+	}
 	var exists *discovery.ExistsError
 	if errors.As(err, &exists) {
 		id := entryID(docURL, entry.NetID)
@@ -362,15 +361,21 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	first := plan.First.ValueBool()
+	var kept []*discovery.ClashError // clashes the document had before
 	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, _ bool) error {
 		if err := doc.Upsert(entry); err != nil {
 			return err
 		}
+		kept = doc.Clashes(entry)
 		placeFirst(doc, entry.NetID, first)
 		return nil
 	})
+	if addClashErrors(&resp.Diagnostics, err) {
+		return
+	}
 	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
 		saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
+		addClashWarnings(&resp.Diagnostics, kept)
 	}
 }
 
