@@ -46,6 +46,7 @@ const (
 	summaryEntryInAnotherDocument = "Discovery entry in another document"
 
 	summaryPurgeFailed         = "Discovery document written, CDN purge failed"
+	summaryEntryNotOurs        = "Discovery entry published by someone else"
 	summarySmappIgnoresPort    = "Smapp ignores this port"
 	summaryNewNetwork          = "New network: spacemesh_network will be replaced"
 	summaryIdentityChanged     = "Network identity changed in place"
