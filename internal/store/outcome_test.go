@@ -190,11 +190,13 @@ func TestFileSharedDirectoryTwoUsers(t *testing.T) {
 		t.Skip("running writers as two other users needs root (CI runs the tests as root)")
 	}
 	const group = 65534
-	shared, err := os.MkdirTemp("", "shared-doc-")
-	if err != nil {
-		t.Fatal(err)
+	shared := t.TempDir()
+	// The other users need to reach it: the test's temporary directories are 0700.
+	for _, d := range []string{filepath.Dir(shared), shared} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Cleanup(func() { os.RemoveAll(shared) })
 	bin := filepath.Join(shared, "store.test")
 	self, err := os.Executable()
 	if err != nil {
@@ -214,10 +216,7 @@ func TestFileSharedDirectoryTwoUsers(t *testing.T) {
 	if err := os.Chown(docDir, 0, group); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(docDir, 0o2775|os.ModeSetgid); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(shared, 0o755); err != nil {
+	if err := os.Chmod(docDir, 0o775|os.ModeSetgid); err != nil {
 		t.Fatal(err)
 	}
 	old := syscall.Umask(0o022)
