@@ -42,8 +42,8 @@ type TransientError struct {
 	Err error
 	// RetryAfter is the server's requested pause, or zero.
 	RetryAfter time.Duration
-	// Rejected is true when the server certainly did not apply a write
-	// (429 rate limit), false when the outcome is unknown.
+	// Rejected is true when a write certainly did not happen (a 429 rate
+	// limit, a connection never made), false when the outcome is unknown.
 	Rejected bool
 }
 
