@@ -474,6 +474,38 @@ func (d *Document) Upsert(e Entry) error {
 	return nil
 }
 
+// Holds reports whether the document's entry with e's net id is what
+// writing e would leave there: the same keys with the same values, releases
+// compared as they are written (bare semver) and strings by their content.
+// An entry that only resembles e (another value, a key more or less, a
+// number where e has a string) is not held.
+func (d *Document) Holds(e Entry) bool {
+	i := d.index(e.NetID)
+	if i < 0 || d.Check(e) != nil {
+		return false
+	}
+	have := d.entries[i].members
+	want := d.members(e, have)
+	if len(want) != len(have) {
+		return false
+	}
+	for j := range want {
+		if want[j].key != have[j].key || !sameValue(want[j].value, have[j].value) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares two compact JSON values: strings by their content
+// (escapes aside), anything else by its text.
+func sameValue(a, b json.RawMessage) bool {
+	if isString(a) && isString(b) {
+		return valueText(a) == valueText(b)
+	}
+	return bytes.Equal(a, b)
+}
+
 // Index returns the position of the entry with net id id, or -1.
 func (d *Document) Index(id int64) int { return d.index(id) }
 
@@ -520,6 +552,9 @@ func (d *Document) members(e Entry, old []member) []member {
 	extra := make([]string, 0, len(e.Extra))
 	for key, v := range e.Extra {
 		values[key] = marshal(v)
+		if e.rawExtra[key] && json.Valid([]byte(v)) {
+			values[key] = json.RawMessage(v)
+		}
 		extra = append(extra, key)
 	}
 	sort.Strings(extra)
@@ -530,8 +565,9 @@ func (d *Document) members(e Entry, old []member) []member {
 	for _, m := range old {
 		if v, ok := values[m.key]; ok {
 			// A value that is not a JSON string reads as its JSON text:
-			// given back unchanged, it stays the JSON it was.
-			if ev, extra := e.Extra[m.key]; extra && !isString(m.value) && valueText(m.value) == ev {
+			// given back unchanged, it stays the JSON it was, unless the
+			// entry says it is a string.
+			if ev, extra := e.Extra[m.key]; extra && !e.stringExtra[m.key] && !isString(m.value) && valueText(m.value) == ev {
 				v = m.value
 			}
 			out = append(out, member{key: m.key, rawKey: m.rawKey, value: v})

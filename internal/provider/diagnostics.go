@@ -47,6 +47,7 @@ const (
 	summaryEntryClash             = "Discovery entry clashes with another entry"
 
 	summaryPurgeFailed         = "Discovery document written, CDN purge failed"
+	summaryEntryNotOurs        = "Discovery entry published by someone else"
 	summarySmappIgnoresPort    = "Smapp ignores this port"
 	summaryNewNetwork          = "New network: spacemesh_network will be replaced"
 	summaryIdentityChanged     = "Network identity changed in place"

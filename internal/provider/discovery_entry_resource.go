@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,6 +63,7 @@ type discoveryEntryModel struct {
 	WaitForSync types.Bool     `tfsdk:"wait_for_sync"`
 	SyncTimeout types.String   `tfsdk:"sync_timeout"`
 	Extra       types.Map      `tfsdk:"extra"`
+	ExtraJSON   types.Map      `tfsdk:"extra_json"`
 	First       types.Bool     `tfsdk:"first"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
@@ -167,6 +169,13 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},
 		},
+		"extra_json": schema.MapAttribute{
+			ElementType: types.StringType,
+			Computed:    true,
+			MarkdownDescription: "Each `extra` value as the JSON the document holds: `\"5\"` (quotes included) for the string, `5` for the number. " +
+				"A value turned outside Terraform from the string into other JSON with the same text (`\"5\"` into `5`) is drift: the plan shows it here and the apply writes the string back. " +
+				"Other JSON the entry had when this state first saw the key (an imported number) is kept while `extra` gives its text.",
+		},
 	}
 	for _, a := range entryAttrs {
 		s := schema.StringAttribute{Required: !optionalEntryField(a.field), Optional: optionalEntryField(a.field), MarkdownDescription: a.desc}
@@ -197,6 +206,7 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	r.planDocumentMove(ctx, req, resp)
+	planExtraJSON(ctx, req, resp)
 	if r.data == nil {
 		return
 	}
@@ -240,12 +250,23 @@ func (m *discoveryEntryModel) toEntry(ctx context.Context) (discovery.Entry, dia
 	if !m.Extra.IsNull() {
 		diags = m.Extra.ElementsAs(ctx, &e.Extra, false)
 	}
+	applyExtraKinds(&e, m.ExtraJSON)
 	return e, diags
 }
 
 // fromEntry sets the model from the document's entry. Extra stays null when
-// the entry has none and the model had none, so that neither form drifts.
+// the entry has none and the model had none, so that neither form drifts;
+// extra_json is null exactly when extra is.
 func (m *discoveryEntryModel) fromEntry(e discovery.Entry) diag.Diagnostics {
+	diags := m.fromEntryFields(e)
+	m.ExtraJSON = types.MapNull(types.StringType)
+	if !m.Extra.IsNull() {
+		m.ExtraJSON = extraJSONOf(e, e.Extra)
+	}
+	return diags
+}
+
+func (m *discoveryEntryModel) fromEntryFields(e discovery.Entry) diag.Diagnostics {
 	m.NetID = types.Int64Value(e.NetID)
 	for _, a := range entryAttrs {
 		v, have := e.Get(a.field), m.field(a.field)
@@ -277,19 +298,26 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	if !ok {
 		return
 	}
-	if plan.WaitForSync.ValueBool() && !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
-		return
+	if plan.WaitForSync.ValueBool() {
+		// A create that would be refused is refused before the wait.
+		if !r.refuseExisting(ctx, &plan, docURL, entry.NetID, &resp.Diagnostics) || !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
+			return
+		}
 	}
 	first := plan.First.ValueBool()
+	var written writtenEntry
 	err := r.data.changeDocument(ctx, plan.Timeouts.Create, docURL, &resp.Diagnostics, func(doc *discovery.Document, mayHaveLanded bool) error {
-		if existing, found := doc.Find(entry.NetID); found && mayHaveLanded && existing.Equal(entry) {
-			placeFirst(doc, entry.NetID, first)
-			return nil // our own earlier write landed; its response was lost
-		}
-		if err := doc.Insert(entry); err != nil {
-			return err
+		// After a write with an unknown outcome, an entry exactly as it
+		// wrote it (releases as written: "1.7.6" for "v1.7.6") is that
+		// write, landed. Anything else with this net id is someone else's,
+		// and Insert refuses it.
+		if !mayHaveLanded || !doc.Holds(entry) {
+			if err := doc.Insert(entry); err != nil {
+				return err
+			}
 		}
 		placeFirst(doc, entry.NetID, first)
+		written.set(doc, entry.NetID)
 		return nil
 	})
 	if addClashErrors(&resp.Diagnostics, err) {
@@ -297,22 +325,50 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	}
 	var exists *discovery.ExistsError
 	if errors.As(err, &exists) {
-		id := entryID(docURL, entry.NetID)
-		resp.Diagnostics.AddAttributeError(path.Root("net_id"), summaryEntryExists,
-			fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
-				"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
-				"(or an import block with id = %q).", docURL, entry.NetID, id, id))
+		addExistsError(&resp.Diagnostics, docURL, entry.NetID)
 		return
 	}
 	if !writeOutcome(&resp.Diagnostics, err, summaryAddEntryFailed) {
 		if mayHaveLanded(err) {
 			// Kept in state, where Terraform marks it tainted: the next apply
-			// replaces it instead of finding an entry it does not manage.
+			// replaces it instead of finding an entry it does not manage,
+			// but only while the document's entry is the one written here.
+			plan.ExtraJSON = knownExtraJSON(plan, entry)
+			setUnconfirmed(ctx, resp.Private, true, &resp.Diagnostics)
 			saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		}
 		return
 	}
+	plan.ExtraJSON = written.extraJSON(plan)
 	saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
+}
+
+// refuseExisting fails a create whose net id the document already has, as
+// the create itself would, before anything slow (wait_for_sync) runs.
+func (r *discoveryEntryResource) refuseExisting(ctx context.Context, plan *discoveryEntryModel, docURL string, netID int64, diags *diag.Diagnostics) bool {
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, diags)
+	defer cancel()
+	doc, err := r.data.readDocument(ctx, docURL)
+	if err != nil {
+		diags.AddError(summaryReadDocumentFailed, err.Error())
+		return false
+	}
+	if doc != nil {
+		if _, found := doc.Find(netID); found {
+			addExistsError(diags, docURL, netID)
+			return false
+		}
+	}
+	return true
+}
+
+// addExistsError refuses to create an entry for a net id the document has.
+func addExistsError(diags *diag.Diagnostics, docURL string, netID int64) {
+	id := entryID(docURL, netID)
+	diags.AddAttributeError(path.Root("net_id"), summaryEntryExists,
+		fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
+			"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
+			"(or an import block with id = %q).", docURL, netID, id, id))
 }
 
 func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -337,6 +393,19 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if isUnconfirmed(ctx, req.Private, &resp.Diagnostics) {
+		mine, d := state.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+		if !doc.Holds(mine) {
+			// Not what this state's create wrote: someone else's. Let go of
+			// it, so that the next apply refuses as any create would.
+			resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, entry.NetID, "It is no longer tracked here: the next apply refuses to create the entry, as for any entry this state does not manage."))
+			resp.State.RemoveResource(ctx)
+			return
+		}
+	}
+	retyped := retypedExtra(state.ExtraJSON, entry, retypedKeys(ctx, req.Private, &resp.Diagnostics))
+	setRetypedKeys(ctx, resp.Private, retyped, &resp.Diagnostics)
 	resp.Diagnostics.Append(state.fromEntry(entry)...)
 	// Only an entry that should be first can drift by position: the others
 	// keep whatever place they have.
@@ -360,20 +429,42 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 			bugDetail("The entry lives in %s, not in %s: moving it is a replacement, never an update.", pinned, docURL))
 		return
 	}
+	// An entry whose create had an unknown outcome (untainted by hand) is
+	// updated only while it is exactly what that create wrote.
+	unconfirmed := isUnconfirmed(ctx, req.Private, &resp.Diagnostics)
+	var mine discovery.Entry
+	if unconfirmed {
+		var prior discoveryEntryModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		var d diag.Diagnostics
+		mine, d = prior.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	first := plan.First.ValueBool()
 	var kept []*discovery.ClashError // clashes the document had before
-	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, _ bool) error {
+	var written writtenEntry
+	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, mayHaveLanded bool) error {
+		if unconfirmed && !mayHaveLanded && !doc.Holds(mine) {
+			return errors.New(notOursDetail(docURL, entry.NetID, "Nothing was written."))
+		}
 		if err := doc.Upsert(entry); err != nil {
 			return err
 		}
 		kept = doc.Clashes(entry)
 		placeFirst(doc, entry.NetID, first)
+		written.set(doc, entry.NetID)
 		return nil
 	})
 	if addClashErrors(&resp.Diagnostics, err) {
 		return
 	}
 	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
+		plan.ExtraJSON = written.extraJSON(plan)
+		setUnconfirmed(ctx, resp.Private, false, &resp.Diagnostics)
+		setRetypedKeys(ctx, resp.Private, nil, &resp.Diagnostics)
 		saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		addClashWarnings(&resp.Diagnostics, kept)
 	}
@@ -384,8 +475,29 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 	if !ok {
 		return
 	}
-	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, removeEntry(state.NetID.ValueInt64()))
-	writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed)
+	remove := removeEntry(state.NetID.ValueInt64())
+	var leftAlone atomic.Bool
+	if isUnconfirmed(ctx, req.Private, &resp.Diagnostics) {
+		// Removed only while it is exactly what this state's create wrote.
+		mine, d := state.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+		remove = removeEntryIfHeld(mine, &leftAlone)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, remove)
+	if writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed) && leftAlone.Load() {
+		resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, state.NetID.ValueInt64(), "It was left as it is."))
+	}
+}
+
+// notOursDetail explains an entry with this state's net id that is not the
+// one its create wrote, which had an unknown outcome.
+func notOursDetail(docURL string, netID int64, outcome string) string {
+	id := entryID(docURL, netID)
+	return fmt.Sprintf("This state's create of net id %d in %s had an unknown outcome, and the document's entry for net id %d is not the one it wrote: "+
+		"someone else published this net id. %s If it is this configuration's entry after all, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'", netID, docURL, netID, outcome, id)
 }
 
 // ImportState accepts `<discovery_url>#<net_id>`.

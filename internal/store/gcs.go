@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -188,7 +189,7 @@ func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, 
 	if expect.Exists {
 		gen, err := strconv.ParseInt(expect.Token, 10, 64)
 		if err != nil {
-			return Version{}, fmt.Errorf("bad GCS version %q", expect.Token)
+			return Version{}, &RejectedError{Err: fmt.Errorf("bad GCS version %q", expect.Token)}
 		}
 		cond = storage.Conditions{GenerationMatch: gen}
 	}
@@ -206,29 +207,47 @@ func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, 
 	return Version{Exists: true, Token: strconv.FormatInt(w.Attrs().Generation, 10)}, nil
 }
 
-// classify maps client errors to ErrConflict, *TransientError or a plain error.
+// classify maps client errors to ErrConflict, *TransientError, or a plain
+// error, and says which failures certainly changed nothing (see NotWritten):
+// an answer of GCS other than 408 and 5xx, and a request that never left.
+// A 5xx, a timeout or a dropped connection leaves a write's outcome unknown.
 func (g *GCS) classify(op string, err error) error {
+	wrapped := fmt.Errorf("%s %s: %w", op, g.Location(), err)
 	var apiErr *googleapi.Error
 	if errors.As(err, &apiErr) {
 		switch {
 		case apiErr.Code == http.StatusPreconditionFailed:
 			return ErrConflict
 		case apiErr.Code == http.StatusTooManyRequests:
-			return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err), RetryAfter: retryAfter(apiErr.Header), Rejected: true}
+			return &TransientError{Err: wrapped, RetryAfter: retryAfter(apiErr.Header), Rejected: true}
 		case apiErr.Code == http.StatusRequestTimeout || apiErr.Code >= 500:
-			return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err), RetryAfter: retryAfter(apiErr.Header)}
+			return &TransientError{Err: wrapped, RetryAfter: retryAfter(apiErr.Header)}
 		}
-		return fmt.Errorf("%s %s: %w", op, g.Location(), err)
+		// A refusal (403, 404, 400...): GCS did nothing.
+		return &RejectedError{Err: wrapped}
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if neverSent(err) {
+		return &TransientError{Err: wrapped, Rejected: true}
+	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, context.DeadlineExceeded) {
-		return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err)}
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.DeadlineExceeded) {
+		return &TransientError{Err: wrapped}
 	}
-	return fmt.Errorf("%s %s: %w", op, g.Location(), err)
+	return wrapped
+}
+
+// neverSent reports a request that failed before any of it reached the
+// server: the connection could not be made, or TLS refused the server.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var headerErr tls.RecordHeaderError
+	return errors.As(err, &opErr) && opErr.Op == "dial" || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.As(err, &certErr) || errors.As(err, &headerErr)
 }
 
 // retryAfter reads a Retry-After header given in seconds or as an HTTP date.
