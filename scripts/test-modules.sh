@@ -340,6 +340,43 @@ n_dbc="$(grep -cE '^\s*-/\+ resource "google_monitoring_uptime_check_config" "en
 ((n_cbd == 3 && n_dbc == 0)) || fail "a domain change must replace the 3 uptime checks create-before-destroy (+/-): saw $n_cbd +/- and $n_dbc -/+ (see $work/cbd.log)"
 echo "domain change: the 3 uptime checks are replaced create-before-destroy" >&2
 
+# The first plan of a new workspace: modules/static-web with nothing created yet (no state) plans with
+# the real google provider, no -target needed by the operator, and reads nothing from the bucket it is
+# about to create. Every Google API endpoint points at a closed port, so any read at plan time fails
+# the plan; the release listing must be left for the apply. (The plan is limited to the URL map, the
+# module's data sources and what they depend on only because the cloudflare provider here is a
+# schema-only stand-in.)
+fresh="$work/fresh/modules/static-web"
+mkdir -p "$work/fresh/modules"
+cp -r "$tree/modules/static-web" "$tree/modules/https-frontend" "$work/fresh/modules/"
+rm -rf "$fresh/.terraform" "$fresh/.terraform.lock.hcl" "$fresh/tests"
+cat >"$fresh/provider_override.tf" <<'TF'
+provider "google" {
+  access_token                    = "unused"
+  storage_custom_endpoint         = "http://127.0.0.1:1/storage/v1/"
+  compute_custom_endpoint         = "http://127.0.0.1:1/compute/v1/"
+  certificate_manager_custom_endpoint = "http://127.0.0.1:1/v1/"
+}
+TF
+cat >"$fresh/fresh.tfvars" <<'TF'
+project_id         = "sm-web-test"
+domain             = "example.org"
+cloudflare_zone_id = "0123456789abcdef0123456789abcdef"
+bucket_name        = "sm-web-fresh"
+frontends          = { explorer = { app = "explorer", release = "v2.1.0", host = "explore.example.org" } }
+TF
+# (the URL map, and every data source the module reads)
+mapfile -t fresh_targets < <(grep -hoE '^data "[a-z0-9_]+" "[a-z0-9_]+"' "$fresh"/*.tf | awk '{gsub(/"/, ""); print "-target=data." $2 "." $3}')
+"$TERRAFORM" -chdir="$fresh" init -input=false -no-color >"$work/fresh.log" 2>&1 &&
+	"$TERRAFORM" -chdir="$fresh" plan -input=false -no-color -refresh=false -var-file=fresh.tfvars \
+		-target=google_compute_url_map.https "${fresh_targets[@]}" >>"$work/fresh.log" 2>&1 || {
+	cat "$work/fresh.log" >&2
+	fail "the first plan of modules/static-web (no bucket yet) must not read from Google Cloud"
+}
+grep -q 'data.google_storage_bucket_objects.published will be read during apply' "$work/fresh.log" ||
+	fail "the first plan of modules/static-web must leave the release listing for the apply (see $work/fresh.log)"
+echo "first plan of a new workspace (modules/static-web, no bucket yet): plans without reading Google Cloud; the release listing is read during the apply" >&2
+
 # The discovery entry depends on every other resource of the module, so it is destroyed first.
 mapfile -t module_resources < <(grep -hoE '^resource "[a-z0-9_]+" "[a-z0-9_]+"' modules/network/*.tf | awk '{gsub(/"/,""); print $2"."$3}' | grep -v '^spacemesh_discovery_entry\.' | sort -u)
 # (in depends_on, or referenced by its arguments, as spacemesh_network is)
