@@ -141,10 +141,14 @@ previous_layout=60c8c7fffbbc654dd32984d0bbf32025b5cbb088
 git cat-file -e "${previous_layout}^{commit}" 2>/dev/null ||
 	fail "the upgrade tests need commit $previous_layout (the modules' previous layout) in this clone's history: clone the whole history (actions/checkout: fetch-depth: 0)"
 mkdir -p "$tree/previous"
-git archive "$previous_layout" modules | tar -x -C "$tree/previous"
+git archive "$previous_layout" modules examples/testnet | tar -x -C "$tree/previous"
 for m in static-web discovery; do
 	cp "scripts/upgrade/$m.tftest.hcl" "$tree/modules/$m/tests/upgrade.tftest.hcl"
 done
+{
+	sed '/^run "/,$d' examples/testnet/tests/testnet.tftest.hcl
+	cat scripts/upgrade/testnet.tftest.hcl
+} >"$tree/examples/testnet/tests/upgrade.tftest.hcl"
 tf() { # dir args...
 	local dir="$1"
 	shift
@@ -544,6 +548,21 @@ for m in static-web discovery; do
 done
 grep -qE '^\s*# cloudflare_zone_setting\.ssl\[0\] will no longer be managed by Terraform' <<<"$(run_section "$work/test-modules_discovery.log" current_layout)" ||
 	fail "upgrading modules/discovery must forget the zone's SSL setting (not destroy it)"
+
+# The production root, from the previous layout of everything.
+sec="$(run_section "$lifelog" upgrade_current_layout)"
+[[ -n "$sec" ]] || fail "no plan printed for the upgrade of examples/testnet (see $lifelog)"
+! grep -qE '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec" ||
+	fail "upgrading examples/testnet must destroy or replace nothing: $(grep -E '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec")"
+for m in module.web module.discovery module.discovery_dev; do
+	moved="$(grep -cE "^\\s*# ${m//./\\.}\\.[^ ]+ has moved to ${m//./\\.}\\.module\\.frontend\\." <<<"$sec" || true)"
+	((moved == 6)) || fail "upgrading examples/testnet must move the 6 resources of $m's front into $m.module.frontend, moved $moved"
+done
+grep -qE '^\s*# module\.discovery\.cloudflare_zone_setting\.ssl\[0\] has moved to cloudflare_zone_setting\.ssl' <<<"$sec" ||
+	fail "upgrading examples/testnet must move the zone's SSL setting from module.discovery to the root"
+grep -qE '^\s*# module\.discovery_dev\.cloudflare_zone_setting\.ssl\[0\] will no longer be managed by Terraform' <<<"$sec" ||
+	fail "upgrading examples/testnet must forget (not destroy) module.discovery_dev's copy of the zone's SSL setting"
+echo "upgrade of examples/testnet from $previous_layout: 3 fronts moved, the zone's SSL setting moved to the root (the second copy forgotten), $(grep -cE '^\s*# [^ ]+ will be updated in-place' <<<"$sec" || true) in-place updates, $(grep -cE '^\s*# [^ ]+ will be created' <<<"$sec" || true) created, nothing destroyed or replaced" >&2
 
 # The certificate came from Secret Manager through the ephemeral resources (nothing else reads it).
 grep -q '^/v1/projects/sm-secrets/secrets/t118-key/versions/1:access' "$work/secret-manager.log" ||
