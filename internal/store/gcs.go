@@ -168,6 +168,18 @@ func (g *GCS) Read(ctx context.Context) ([]byte, Version, error) {
 	return data, Version{Exists: true, Token: strconv.FormatInt(r.Attrs.Generation, 10)}, nil
 }
 
+// BucketMissingError is a read from a gs:// bucket that does not exist: never
+// "no document", since a typo or a deleted bucket would then make every entry
+// look removed.
+type BucketMissingError struct {
+	Location string
+	Bucket   string
+}
+
+func (e *BucketMissingError) Error() string {
+	return fmt.Sprintf("reading %s: the bucket %q does not exist", e.Location, e.Bucket)
+}
+
 // checkBucket tells a missing bucket from a missing object. It lists the
 // object's name, which needs the same storage.objects.list permission every
 // object role has, rather than the bucket's metadata, which they lack.
@@ -179,7 +191,7 @@ func (g *GCS) checkBucket(ctx context.Context) error {
 	case err == nil, errors.Is(err, iterator.Done):
 		return nil
 	case errors.Is(err, storage.ErrBucketNotExist):
-		return fmt.Errorf("reading %s: the bucket %q does not exist", g.Location(), g.bucket)
+		return &BucketMissingError{Location: g.Location(), Bucket: g.bucket}
 	}
 	return g.classify("checking the bucket of", err)
 }
