@@ -6,9 +6,11 @@
 #
 # Every file goes to gs://BUCKET/KEY/TAG/ with the Content-Type and Cache-Control of
 # modules/static-web/content-types.json (index.html no-cache, hashed assets immutable), create-only: a
-# published file is never overwritten (a re-run with the same bytes changes nothing; other bytes fail).
-# index.html is written last, so the module's plan-time check (the release's index.html is in the
-# bucket) means the whole release is there. Credentials: Application Default Credentials.
+# published file is never overwritten (a re-run with the same bytes changes nothing and finishes a
+# publish that failed part-way; another build of a published release is refused before anything is
+# uploaded). The top-level index.html is written last, so the module's plan-time check (the release's
+# index.html is in the bucket) means the whole release is there. Credentials: Application Default
+# Credentials.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/publish-frontend.XXXXXX")"

@@ -13,7 +13,11 @@
 #   3. terraform test of every module and of examples/testnet (cloud providers mocked; the spacemesh
 #      provider real, writing to a file:// discovery document in a temporary directory)
 #   4. checks on the plans the tests print (-verbose): release changes are in-place updates,
-#      removing a network destroys all of its resources including its discovery entry
+#      removing a network destroys all of its resources including its discovery entry; a network's
+#      lifecycle on examples/testnet (scripts/lifecycle/: adding a block, its entry published,
+#      deleting a block, its entry gone; a targeted destroy in the plan graph); upgrades from the
+#      modules' previous layout (scripts/upgrade/: a state built with them, planned with the current
+#      code); every provider constraint's lower bound is the version tested
 #   5. helm lint + helm template of every chart; rendered objects asserted; unsafe values refused
 #
 # Needs: go, terraform >= 1.11 (TERRAFORM=/path/to/terraform to choose one), the Go module proxy for
@@ -110,18 +114,84 @@ cp -r modules "$tree/modules"
 cp -r examples/testnet "$tree/examples/testnet"
 cp -r scripts/chart-checks "$tree/scripts/chart-checks"
 find "$tree" \( -name .terraform -o -name .terraform.lock.hcl \) -prune -exec rm -rf {} +
+
+# A network's lifecycle (scripts/lifecycle/): two copies of examples/testnet, each with one change an
+# operator makes, and the runs that plan them appended to the mocks of examples/testnet's test.
+block_of() { # file module-name: prints the module block, from its first line to its closing brace
+	awk -v name="$2" '$0 ~ "^module \""name"\" \\{" { on = 1 } on { print } on && /^}/ { exit }' "$1"
+}
+cp -r "$tree/examples/testnet" "$tree/examples/testnet-add-120"
+cp -r "$tree/examples/testnet" "$tree/examples/testnet-retire-119"
+rm -rf "$tree/examples/testnet-add-120/tests" "$tree/examples/testnet-retire-119/tests"
+[[ -n "$(block_of examples/testnet/main.tf testnet_119)" ]] || fail "examples/testnet/main.tf has no module \"testnet_119\" block to copy"
+{
+	echo
+	block_of examples/testnet/main.tf testnet_119 | sed -E 's/testnet_119/testnet_120/; s/119/120/g'
+} >>"$tree/examples/testnet-add-120/main.tf"
+awk '/^module "testnet_119" \{/ { skip = 1 } !skip { print } skip && /^}/ { skip = 0 }' examples/testnet/main.tf >"$tree/examples/testnet-retire-119/main.tf"
+{
+	sed '/^run "/,$d' examples/testnet/tests/testnet.tftest.hcl
+	cat scripts/lifecycle/lifecycle.tftest.hcl
+} >"$tree/examples/testnet/tests/lifecycle.tftest.hcl"
+
+# Upgrades (scripts/upgrade/): the modules as the previous release of their layout left them, from
+# the repository's history, so that a state built with them can be planned with the current code.
+# (CI checks out the whole history: .github/workflows/test.yml, fetch-depth 0.)
+previous_layout=60c8c7fffbbc654dd32984d0bbf32025b5cbb088
+git cat-file -e "${previous_layout}^{commit}" 2>/dev/null ||
+	fail "the upgrade tests need commit $previous_layout (the modules' previous layout) in this clone's history: clone the whole history (actions/checkout: fetch-depth: 0)"
+mkdir -p "$tree/previous"
+git archive "$previous_layout" modules examples/testnet | tar -x -C "$tree/previous"
+for m in static-web discovery; do
+	cp "scripts/upgrade/$m.tftest.hcl" "$tree/modules/$m/tests/upgrade.tftest.hcl"
+done
+{
+	sed '/^run "/,$d' examples/testnet/tests/testnet.tftest.hcl
+	cat scripts/upgrade/testnet.tftest.hcl
+} >"$tree/examples/testnet/tests/upgrade.tftest.hcl"
 tf() { # dir args...
 	local dir="$1"
 	shift
 	"$TERRAFORM" -chdir="$tree/$dir" "$@"
 }
 
-configs=(modules/discovery modules/network modules/cluster modules/static-web modules/https-frontend examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
+# Each provider's version constraint must name, as its lower bound, exactly the version the tests
+# install from the mirror (the lock file records both): the oldest version a configuration accepts is
+# the one that is tested.
+check_lower_bounds() { # dir
+	python3 - "$tree/$1/.terraform.lock.hcl" "$1" <<'PY' || fail "provider version constraints in $1"
+import re, sys
+import os
+lock, where = sys.argv[1], sys.argv[2]
+if not os.path.exists(lock):  # a configuration with no provider has no lock file
+    sys.exit(0)
+text = open(lock).read()
+def key(v):
+    return tuple(int(x) for x in v.split("."))
+bad = []
+for addr, body in re.findall(r'provider "([^"]+)" \{(.*?)\n\}', text, re.S):
+    version = re.search(r'version\s*=\s*"([^"]+)"', body).group(1)
+    m = re.search(r'constraints\s*=\s*"([^"]+)"', body)
+    lows = []
+    for term in (m.group(1).split(",") if m else []):
+        t = re.match(r"\s*(~>|>=|=)?\s*([0-9]+(?:\.[0-9]+)*)\s*$", term)
+        if t:  # "< 4.0.0" and the like bound from above
+            lows.append(".".join((t.group(2).split(".") + ["0", "0"])[:3]))
+    low = max(lows, key=key) if lows else None
+    if low != version:
+        bad.append(f"{where}: {addr} is tested at {version}, but its constraint {m.group(1) if m else '(none)'!r} has the lower bound {low}")
+for b in bad:
+    print(b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+
+configs=(modules/discovery modules/network modules/cluster modules/static-web modules/static-web/documents modules/https-frontend examples/testnet modules/network/tests/fixtures/networks scripts/chart-checks)
 
 if ((run_terraform)); then
 # ---------------------------------------------------------------------------------------------
 log "terraform fmt -check -recursive"
-"$TERRAFORM" fmt -check -recursive -diff modules examples/testnet scripts/chart-checks || fail "terraform fmt would change the files above (run terraform fmt -recursive)"
+"$TERRAFORM" fmt -check -recursive -diff modules examples/testnet scripts/chart-checks scripts/lifecycle scripts/upgrade || fail "terraform fmt would change the files above (run terraform fmt -recursive)"
 elapsed
 
 log "terraform init + validate"
@@ -144,7 +214,9 @@ for d in "${configs[@]}"; do
 	fi
 	tf "$d" validate -no-color "${vflags[@]}" || fail "terraform validate in $d"
 	rm -f "$alias_file"
+	check_lower_bounds "$d"
 done
+echo "every provider constraint's lower bound is the version the tests install (the mirror's)" >&2
 elapsed
 
 # ---------------------------------------------------------------------------------------------
@@ -272,6 +344,43 @@ n_dbc="$(grep -cE '^\s*-/\+ resource "google_monitoring_uptime_check_config" "en
 ((n_cbd == 3 && n_dbc == 0)) || fail "a domain change must replace the 3 uptime checks create-before-destroy (+/-): saw $n_cbd +/- and $n_dbc -/+ (see $work/cbd.log)"
 echo "domain change: the 3 uptime checks are replaced create-before-destroy" >&2
 
+# The first plan of a new workspace: modules/static-web with nothing created yet (no state) plans with
+# the real google provider, no -target needed by the operator, and reads nothing from the bucket it is
+# about to create. Every Google API endpoint points at a closed port, so any read at plan time fails
+# the plan; the release listing must be left for the apply. (The plan is limited to the URL map, the
+# module's data sources and what they depend on only because the cloudflare provider here is a
+# schema-only stand-in.)
+fresh="$work/fresh/modules/static-web"
+mkdir -p "$work/fresh/modules"
+cp -r "$tree/modules/static-web" "$tree/modules/https-frontend" "$work/fresh/modules/"
+rm -rf "$fresh/.terraform" "$fresh/.terraform.lock.hcl" "$fresh/tests"
+cat >"$fresh/provider_override.tf" <<'TF'
+provider "google" {
+  access_token                    = "unused"
+  storage_custom_endpoint         = "http://127.0.0.1:1/storage/v1/"
+  compute_custom_endpoint         = "http://127.0.0.1:1/compute/v1/"
+  certificate_manager_custom_endpoint = "http://127.0.0.1:1/v1/"
+}
+TF
+cat >"$fresh/fresh.tfvars" <<'TF'
+project_id         = "sm-web-test"
+domain             = "example.org"
+cloudflare_zone_id = "0123456789abcdef0123456789abcdef"
+bucket_name        = "sm-web-fresh"
+frontends          = { explorer = { app = "explorer", release = "v2.1.0", host = "explore.example.org" } }
+TF
+# (the URL map, and every data source the module reads)
+mapfile -t fresh_targets < <(grep -hoE '^data "[a-z0-9_]+" "[a-z0-9_]+"' "$fresh"/*.tf | awk '{gsub(/"/, ""); print "-target=data." $2 "." $3}')
+"$TERRAFORM" -chdir="$fresh" init -input=false -no-color >"$work/fresh.log" 2>&1 &&
+	"$TERRAFORM" -chdir="$fresh" plan -input=false -no-color -refresh=false -var-file=fresh.tfvars \
+		-target=google_compute_url_map.https "${fresh_targets[@]}" >>"$work/fresh.log" 2>&1 || {
+	cat "$work/fresh.log" >&2
+	fail "the first plan of modules/static-web (no bucket yet) must not read from Google Cloud"
+}
+grep -q 'data.google_storage_bucket_objects.published will be read during apply' "$work/fresh.log" ||
+	fail "the first plan of modules/static-web must leave the release listing for the apply (see $work/fresh.log)"
+echo "first plan of a new workspace (modules/static-web, no bucket yet): plans without reading Google Cloud; the release listing is read during the apply" >&2
+
 # The discovery entry depends on every other resource of the module, so it is destroyed first.
 mapfile -t module_resources < <(grep -hoE '^resource "[a-z0-9_]+" "[a-z0-9_]+"' modules/network/*.tf | awk '{gsub(/"/,""); print $2"."$3}' | grep -v '^spacemesh_discovery_entry\.' | sort -u)
 # (in depends_on, or referenced by its arguments, as spacemesh_network is)
@@ -304,6 +413,156 @@ exlog="$work/test-examples_testnet.log"
 count="$(run_section "$exlog" plan_two_networks | sed -nE 's/^Plan: ([0-9]+) to add.*/\1/p' | sed -n 1p)"
 [[ -n "$count" ]] || fail "no plan summary printed for examples/testnet"
 echo "examples/testnet with two networks (mocked plan): $count resources to add" >&2
+
+# --- a network's lifecycle on examples/testnet (scripts/lifecycle/lifecycle.tftest.hcl) -------------
+lifelog="$work/test-examples_testnet.log"
+# The addresses a plan section changes (created, updated, destroyed, replaced or moved), one a line.
+changed_in() { grep -oE '^\s*# [^ ]+ (will be (created|updated in-place|destroyed)|must be replaced|has moved to)' | awk '{print $2}' | sort -u || true; }
+outside() { # prefix...: the lines of stdin that start with none of the prefixes
+	local re
+	re="$(printf '%s|' "$@" | sed 's/\./\\./g; s/|$//')"
+	grep -vE "^(${re})" || true
+}
+section() { # run: its plan, or fail
+	local sec
+	sec="$(run_section "$lifelog" "$1")"
+	[[ -n "$sec" ]] || fail "no plan printed for run $1 (see $lifelog)"
+	printf '%s\n' "$sec"
+}
+
+# Adding a block: only the new network's resources, the entry last among them.
+sec="$(section lifecycle_add_120)"
+add="$(changed_in <<<"$sec")"
+[[ -n "$add" ]] || fail "adding testnet_120 plans nothing"
+others="$(outside module.testnet_120. <<<"$add")"
+[[ -z "$others" ]] || fail "adding the testnet_120 block must change nothing outside it; the plan also changes:
+$others"
+grep -qx 'module.testnet_120.spacemesh_discovery_entry.this' <<<"$add" || fail "adding testnet_120 must create its discovery entry"
+! grep -qE ' (will be destroyed|must be replaced|will be updated in-place)' <<<"$sec" || fail "adding testnet_120 must only create"
+echo "add testnet_120 (entry not yet published): $(wc -l <<<"$add") resources created, all in module.testnet_120" >&2
+
+# Its entry published: the web adds 120 (pages, lists, records), no network block changes.
+sec="$(section lifecycle_add_120_published)"
+pub="$(changed_in <<<"$sec")"
+others="$(outside module.testnet_120. module.web. <<<"$pub")"
+[[ -z "$others" ]] || fail "publishing 120 must change only module.testnet_120 (still to create) and module.web; the plan also changes:
+$others"
+web_new="$(grep -E '^\s*# module\.web\.[^ ]+ will be created' <<<"$sec" | awk '{print $2}' || true)"
+for a in 'module.web.google_storage_bucket_object.generated["info/120/index.html"]' 'module.web.google_storage_bucket_object.generated["views/public/120/networks.json"]' 'module.web.cloudflare_dns_record.host["120.explore.example.org"]' 'module.web.cloudflare_dns_record.host["120.dash.example.org"]' 'module.web.cloudflare_dns_record.host["120.net.example.org"]'; do
+	grep -qxF "$a" <<<"$web_new" || fail "publishing 120 must create $a"
+done
+not120="$(grep -v '120' <<<"$web_new" || true)"
+[[ -z "$not120" ]] || fail "publishing 120 must create only 120's objects and records on the web; also created:
+$not120"
+! grep -qE ' (will be destroyed|must be replaced)' <<<"$sec" || fail "publishing 120 must destroy nothing"
+echo "entry of 120 published: the web creates $(wc -l <<<"$web_new") objects and records of 120 and updates $(grep -cE '^\s*# module\.web\.[^ ]+ will be updated in-place' <<<"$sec" || true) shared ones; no network block changes" >&2
+
+# Deleting a block: its resources, entry first, nothing else.
+applied119="$(run_section "$lifelog" lifecycle_two_networks | grep -oE '^# module\.testnet_119\.[^:]+' | sed 's/^# //' | grep -v '^module\.testnet_119\.data\.' | sort -u)"
+[[ -n "$applied119" ]] || fail "no state printed for run lifecycle_two_networks"
+sec="$(section lifecycle_retire_119)"
+ret="$(changed_in <<<"$sec")"
+others="$(outside module.testnet_119. <<<"$ret")"
+[[ -z "$others" ]] || fail "deleting the testnet_119 block must change nothing outside it; the plan also changes:
+$others"
+if [[ "$ret" != "$applied119" ]]; then
+	diff <(echo "$applied119") <(echo "$ret") >&2 || true
+	fail "deleting the testnet_119 block must destroy exactly its resources"
+fi
+echo "delete testnet_119: its $(wc -l <<<"$ret") resources destroyed (the entry among them), nothing else" >&2
+
+# Its entry gone from the document: 119 leaves every page, list and record of the web; 118 untouched.
+sec="$(section lifecycle_retire_119_unpublished)"
+gone="$(changed_in <<<"$sec")"
+others="$(outside module.testnet_119. module.web. <<<"$gone")"
+[[ -z "$others" ]] || fail "after 119's entry is gone, only module.testnet_119 and module.web may change; the plan also changes:
+$others"
+web_gone="$(grep -E '^\s*# module\.web\.[^ ]+ will be destroyed' <<<"$sec" | awk '{print $2}' || true)"
+for a in 'module.web.google_storage_bucket_object.generated["info/119/index.html"]' 'module.web.cloudflare_dns_record.host["119.explore.example.org"]' 'module.web.cloudflare_dns_record.host["119.dash.example.org"]' 'module.web.cloudflare_dns_record.host["119.net.example.org"]'; do
+	grep -qxF "$a" <<<"$web_gone" || fail "once 119's entry is gone the web must destroy $a"
+done
+not119="$(grep -v '119' <<<"$web_gone" || true)"
+[[ -z "$not119" ]] || fail "once 119's entry is gone the web must destroy only 119's objects and records; also destroyed:
+$not119"
+! grep -qE '# module\.web\.[^ ]*118[^ ]* (will be destroyed|must be replaced)' <<<"$sec" || fail "retiring 119 must leave 118's web objects"
+echo "entry of 119 removed: the web destroys its $(wc -l <<<"$web_gone") objects and records, updates the shared lists and pages; 118 untouched" >&2
+
+# A targeted destroy (terraform destroy -target=module.testnet_119) destroys the target and everything
+# that depends on it. In examples/testnet's plan graph nothing outside module.testnet_119 may reach a
+# resource inside it.
+# (terraform graph needs an initialised backend: on a copy without the cloud {} block, a local one)
+cp -r "$tree/examples/testnet" "$tree/examples/testnet-graph"
+rm -rf "$tree/examples/testnet-graph/.terraform" "$tree/examples/testnet-graph/tests"
+awk '/^  cloud \{/ { skip = 1 } !skip { print } skip && /^  \}/ { skip = 0 }' "$tree/examples/testnet/versions.tf" >"$tree/examples/testnet-graph/versions.tf"
+tf examples/testnet-graph init -input=false -no-color >"$work/graph.log" 2>&1 &&
+	tf examples/testnet-graph graph -type=plan >"$work/graph-testnet.dot" 2>>"$work/graph.log" || {
+	cat "$work/graph.log" >&2
+	fail "terraform graph -type=plan of examples/testnet"
+}
+python3 - "$work/graph-testnet.dot" module.testnet_119 <<'PY' || fail "a targeted destroy of module.testnet_119 would also destroy resources outside it (see $work/graph-testnet.dot)"
+import re, sys
+dot, target = sys.argv[1], sys.argv[2]
+edges = {}
+for a, b in re.findall(r'"\[root\] ([^"]+)" -> "\[root\] ([^"]+)"', open(dot).read()):
+    edges.setdefault(a, set()).add(b)
+def resource(node):  # managed resources (expand nodes), data sources excluded
+    n = re.sub(r" \(expand\)$", "", node)
+    return n if node.endswith(" (expand)") and re.fullmatch(r"(module\.[a-z0-9_]+\.)*[a-z0-9]+_[a-z0-9_]+\.[a-z0-9_]+", n) else None
+inside = lambda n: n.startswith(target + ".")
+bad = {}
+for start in edges:
+    r = resource(start)
+    if r is None or inside(r):
+        continue
+    seen, todo = set(), [start]
+    while todo:
+        n = todo.pop()
+        for m in edges.get(n, ()):
+            if m in seen or m.startswith("provider["):
+                continue
+            seen.add(m)
+            mr = resource(m)
+            if mr and inside(mr):
+                bad.setdefault(r, set()).add(mr)
+            else:
+                todo.append(m)
+for r in sorted(bad):
+    print(f"{r} depends on {', '.join(sorted(bad[r]))}", file=sys.stderr)
+print(f"{len([s for s in edges if resource(s)])} resources in the graph; {len(bad)} outside {target} depend on it", file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+echo "terraform destroy -target=module.testnet_119: nothing outside the module depends on it" >&2
+
+# --- upgrades: the previous layout's state planned with the current modules (scripts/upgrade/) ----
+for m in static-web discovery; do
+	uplog="$work/test-modules_$m.log"
+	sec="$(run_section "$uplog" current_layout)"
+	[[ -n "$sec" ]] || fail "no plan printed for the upgrade of modules/$m (see $uplog)"
+	! grep -qE '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec" ||
+		fail "upgrading modules/$m must destroy or replace nothing: $(grep -E '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec")"
+	! grep -qE '^\s*# module\.frontend\.[^ ]+ will be created' <<<"$sec" ||
+		fail "upgrading modules/$m must not create the load balancer's front again: $(grep -E '^\s*# module\.frontend\.[^ ]+ will be created' <<<"$sec")"
+	moved="$(grep -cE '^\s*# [^ ]+ has moved to module\.frontend\.' <<<"$sec" || true)"
+	((moved == 6)) || fail "upgrading modules/$m must move the 6 resources of the load balancer's front into module.frontend, moved $moved"
+	echo "upgrade of modules/$m from $previous_layout: the front's 6 resources moved, nothing destroyed or replaced" >&2
+done
+grep -qE '^\s*# cloudflare_zone_setting\.ssl\[0\] will no longer be managed by Terraform' <<<"$(run_section "$work/test-modules_discovery.log" current_layout)" ||
+	fail "upgrading modules/discovery must forget the zone's SSL setting (not destroy it)"
+
+# The production root, from the previous layout of everything.
+sec="$(run_section "$lifelog" upgrade_current_layout)"
+[[ -n "$sec" ]] || fail "no plan printed for the upgrade of examples/testnet (see $lifelog)"
+! grep -qE '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec" ||
+	fail "upgrading examples/testnet must destroy or replace nothing: $(grep -E '^\s*# [^ ]+ (will be destroyed|must be replaced)' <<<"$sec")"
+for m in module.web module.discovery module.discovery_dev; do
+	moved="$(grep -cE "^\\s*# ${m//./\\.}\\.[^ ]+ has moved to ${m//./\\.}\\.module\\.frontend\\." <<<"$sec" || true)"
+	((moved == 6)) || fail "upgrading examples/testnet must move the 6 resources of $m's front into $m.module.frontend, moved $moved"
+done
+grep -qE '^\s*# module\.discovery\.cloudflare_zone_setting\.ssl\[0\] has moved to cloudflare_zone_setting\.ssl' <<<"$sec" ||
+	fail "upgrading examples/testnet must move the zone's SSL setting from module.discovery to the root"
+grep -qE '^\s*# module\.discovery_dev\.cloudflare_zone_setting\.ssl\[0\] will no longer be managed by Terraform' <<<"$sec" ||
+	fail "upgrading examples/testnet must forget (not destroy) module.discovery_dev's copy of the zone's SSL setting"
+echo "upgrade of examples/testnet from $previous_layout: 3 fronts moved, the zone's SSL setting moved to the root (the second copy forgotten), $(grep -cE '^\s*# [^ ]+ will be updated in-place' <<<"$sec" || true) in-place updates, $(grep -cE '^\s*# [^ ]+ will be created' <<<"$sec" || true) created, nothing destroyed or replaced" >&2
 
 # The certificate came from Secret Manager through the ephemeral resources (nothing else reads it).
 grep -q '^/v1/projects/sm-secrets/secrets/t118-key/versions/1:access' "$work/secret-manager.log" ||

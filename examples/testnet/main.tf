@@ -64,6 +64,23 @@ module "discovery" {
   notification_channels = var.notification_channels
 }
 
+# The zone's SSL mode: Full (strict), one owner per zone (here; modules/discovery, used twice on this
+# zone, used to set it once per instance). In Flexible mode Cloudflare talks plain http to the origins
+# and their http->https redirects (the load balancers', the ingress controller's) loop forever; Full
+# without strict accepts any certificate. Every origin here presents a valid one.
+resource "cloudflare_zone_setting" "ssl" {
+  zone_id    = var.cloudflare_zone_id
+  setting_id = "ssl"
+  value      = "strict"
+}
+
+# Taken over from the discovery module that set it before (its other instance's copy is forgotten
+# there, without a change to the zone).
+moved {
+  from = module.discovery.cloudflare_zone_setting.ssl[0]
+  to   = cloudflare_zone_setting.ssl
+}
+
 locals {
   # What every network shares.
   platform = {

@@ -3,12 +3,29 @@ output "discovery_public_url" {
   value       = module.discovery.public_url
 }
 
-locals {
-  # Every network block of this root (add a block, add it here).
-  networks = [module.testnet_118, module.testnet_119]
+# From the published documents, so a network block needs no line here.
+output "networks" {
+  description = "Every published network's public URLs, by net id (the public document: testnets)."
+  value = {
+    for e in module.published.entries.public : tostring(e.net_id) => {
+      api_json  = e.api_json
+      api_grpc  = e.api_grpc
+      explorer  = e.explorer
+      dash      = e.dash
+      stats_api = e.stats_api
+    }
+  }
 }
 
-output "networks" {
-  description = "Every live network's public URLs, by net id."
-  value       = { for m in local.networks : tostring(m.net_id) => m.urls }
+output "devnets" {
+  description = "Every published devnet's public URLs, by net id (networks-dev.json)."
+  value = {
+    for e in module.published.entries.dev : tostring(e.net_id) => {
+      api_json  = e.api_json
+      api_grpc  = e.api_grpc
+      explorer  = e.explorer
+      dash      = e.dash
+      stats_api = e.stats_api
+    }
+  }
 }

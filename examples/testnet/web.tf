@@ -8,8 +8,11 @@
 #   test.net.<domain>                                the current testnet's page (var.current_testnet)
 #   1-2-3-1.net.<domain>                             the devnet deployed for v1.2.3+1
 #
-# The network blocks serve their frontends from here, so they set frontends = { enabled = false }
-# (one owner per host name and DNS record).
+# Every network on the web comes from the published discovery documents (networks.json, and
+# networks-dev.json for the devnets), read below: nothing here names a network block. Adding a block
+# publishes its entry once its node is synced (wait_for_sync); the next run puts it on the web (lists,
+# info page, per-network hosts and their DNS records). Removing a block removes its entry first; the
+# next run takes it off the web. A targeted destroy of a network touches nothing here.
 #
 # Releases: CI builds each with scripts/build-frontend.sh and publishes it with
 # scripts/publish-frontend.sh (create-only uploads, index.html last); switching is changing a release
@@ -36,6 +39,17 @@ locals {
   }
 }
 
+# The documents as they are when the plan begins. On the first plan of a new workspace their buckets
+# do not exist yet: they read as empty, and nothing is listed until the networks publish.
+module "published" {
+  source = "../../modules/static-web/documents"
+
+  discovery_urls = {
+    public = module.discovery.discovery_url
+    dev    = module.discovery_dev.discovery_url
+  }
+}
+
 module "web" {
   source = "../../modules/static-web"
 
@@ -44,12 +58,8 @@ module "web" {
   cloudflare_zone_id = var.cloudflare_zone_id
   bucket_name        = var.web_bucket
 
-  # In the order the public frontends list them (the first is the default of explore.<domain>).
-  networks = [
-    module.testnet_118.network,
-    module.testnet_119.network,
-    merge(module.devnet_401.network, { dev = true, release_tag = "v1.2.3+1" }),
-  ]
+  # In document order (the default network's entry is first: the default of explore.<domain>).
+  published = module.published.entries
   frontends = local.web_frontends
   aliases   = { test = var.current_testnet }
 }
@@ -61,5 +71,6 @@ output "web" {
     info_urls       = module.web.info_urls
     alias_urls      = module.web.alias_urls
     active_releases = module.web.active_releases
+    listed_net_ids  = module.web.listed_net_ids
   }
 }

@@ -134,10 +134,25 @@ func crossKeyRules(document []byte) []Violation {
 	}
 	var out []Violation
 	seenDash := map[string]int{}
+	type confSeen struct{ name, conf string }
+	seenConf := map[string]confSeen{}
 	for i, e := range entries {
 		name := fmt.Sprintf("entry %d", i+1)
 		if n, ok := e["netName"].(string); ok {
 			name = fmt.Sprintf("entry %d (%s)", i+1, n)
+		}
+		// Smapp caches each config under the text after conf's last '/', all
+		// in one directory (smapp v1.7.4 desktop/main/fallbackConfigs.ts
+		// getConfigFilename); macOS and Windows compare names
+		// case-insensitively. Two entries with one name share one copy, and
+		// offline one network starts with the other's config.
+		if c, ok := e["conf"].(string); ok && c != "" {
+			file := strings.ToLower(c[strings.LastIndex(c, "/")+1:])
+			if prev, dup := seenConf[file]; dup && file != "" {
+				out = append(out, Violation{"Smapp offline cache", fmt.Sprintf("%s: conf %q ends in the file name of %s's %q: Smapp caches both configs in one file", name, c, prev.name, prev.conf)})
+			} else {
+				seenConf[file] = confSeen{name, c}
+			}
 		}
 		// Smapp's updater: ${smappBaseDownloadUrl}/v${latestSmappRelease}
 		// (smapp desktop/main/autoUpdater.ts).
@@ -149,7 +164,7 @@ func crossKeyRules(document []byte) []Violation {
 			switch {
 			case err != nil || u.Scheme != "https" || u.Host == "":
 				out = append(out, Violation{"Smapp updater", fmt.Sprintf("%s: feed URL %q is not an https URL", name, feed)})
-			case strings.Contains(u.Path, "//") || strings.Contains(feed, "/vv"):
+			case strings.Contains(u.Path, "//") || strings.Contains(feed, "/vv") || strings.ContainsAny(feed, "?#"):
 				out = append(out, Violation{"Smapp updater", fmt.Sprintf("%s: feed URL %q is malformed", name, feed)})
 			}
 		}

@@ -11,7 +11,7 @@ func BenchmarkUpsertRoundTrip(b *testing.B) {
 	doc := New(FormatMission)
 	for id := int64(1); id <= 100; id++ {
 		e := sampleEntry(id)
-		e.Extra = map[string]string{"explorerAPI": fmt.Sprintf("https://%d.explorer-api.example.org/", id)}
+		e.Fields[FieldExplorerAPI] = fmt.Sprintf("https://%d.explorer-api.example.org/", id)
 		if err := doc.Insert(e); err != nil {
 			b.Fatal(err)
 		}

@@ -13,8 +13,13 @@ import (
 )
 
 // CheckDashAPIURL accepts an https or wss URL with a DNS host: dashAPI was a
-// websocket URL of the v1 dashboard backend and is now the dashboard's
-// per-network key, which the explorer frontend matches by suffix.
+// websocket URL of the v1 dashboard backend and is now the frontends'
+// per-network key. Its query and fragment are kept: the current frontends
+// only compare it (explorer-frontend src/store/index.jsx, dash-frontend
+// src/store/ViewStore/index.js) and append nothing to it, and a fragment is
+// what makes "<stats API>/#dash-<net id>" a key of its own per network while
+// naming the service the dashboard reads. That it is unique is a rule
+// between entries (see Document.Clashes).
 func CheckDashAPIURL(s string) error {
 	if rest, ok := strings.CutPrefix(s, "wss://"); ok {
 		return CheckHTTPSURL("https://" + rest)
@@ -96,15 +101,19 @@ func ParseRelease(s string) (*semver.Version, error) {
 // (smapp desktop/main/autoUpdater.ts), so "v1.7.2" would give ".../vv1.7.2".
 func NormalizeRelease(s string) string { return strings.TrimPrefix(s, "v") }
 
-// CheckBaseDownloadURL accepts an https URL that does not end in "/": Smapp
-// appends "/v<release>" to it (desktop/main/autoUpdater.ts), and a trailing
-// slash would give "...//v1.7.2".
-func CheckBaseDownloadURL(s string) error {
+// checkBaseDownloadURL accepts an https URL that does not end in "/" and has
+// no query or fragment: Smapp appends "/v<release>" to it
+// (desktop/main/autoUpdater.ts); a trailing slash would give "...//v1.7.2",
+// a query "...dist?channel=beta/v1.7.2".
+func checkBaseDownloadURL(s string, use urlUse) error {
 	if err := CheckHTTPSURL(s); err != nil {
 		return err
 	}
+	if err := checkExtendable(s, use); err != nil {
+		return err
+	}
 	if strings.HasSuffix(s, "/") {
-		return fmt.Errorf("expected a base URL without a trailing '/', got %q: clients append \"/v<release>\" to it, which would give %q", s, s+"/v1.2.3")
+		return fmt.Errorf("expected a base URL without a trailing '/', got %q: %s, which would give %q", s, use.by, s+use.appended)
 	}
 	return nil
 }

@@ -439,7 +439,9 @@ func (d *Document) Check(e Entry) error {
 	return nil
 }
 
-// Insert appends e. It fails with *ExistsError when the net id is taken.
+// Insert appends e. It fails with *ExistsError when the net id is taken, and
+// with *ClashError when the clients could not tell e from another entry
+// (see Clashes).
 func (d *Document) Insert(e Entry) error {
 	if err := d.Check(e); err != nil {
 		return err
@@ -447,14 +449,21 @@ func (d *Document) Insert(e Entry) error {
 	if d.index(e.NetID) >= 0 {
 		return &ExistsError{NetID: e.NetID}
 	}
+	if err := d.checkNewClashes(e); err != nil {
+		return err
+	}
 	d.entries = append(d.entries, &wireEntry{netID: e.NetID, members: d.members(e, nil)})
 	return nil
 }
 
 // Upsert replaces the entry with e's net id in place, or appends e when there
-// is none. Keys the old entry had keep their position.
+// is none. Keys the old entry had keep their position. Like Insert, it
+// refuses to make a clash with another entry (*ClashError).
 func (d *Document) Upsert(e Entry) error {
 	if err := d.Check(e); err != nil {
+		return err
+	}
+	if err := d.checkNewClashes(e); err != nil {
 		return err
 	}
 	if i := d.index(e.NetID); i >= 0 {
@@ -463,6 +472,38 @@ func (d *Document) Upsert(e Entry) error {
 	}
 	d.entries = append(d.entries, &wireEntry{netID: e.NetID, members: d.members(e, nil)})
 	return nil
+}
+
+// Holds reports whether the document's entry with e's net id is what
+// writing e would leave there: the same keys with the same values, releases
+// compared as they are written (bare semver) and strings by their content.
+// An entry that only resembles e (another value, a key more or less, a
+// number where e has a string) is not held.
+func (d *Document) Holds(e Entry) bool {
+	i := d.index(e.NetID)
+	if i < 0 || d.Check(e) != nil {
+		return false
+	}
+	have := d.entries[i].members
+	want := d.members(e, have)
+	if len(want) != len(have) {
+		return false
+	}
+	for j := range want {
+		if want[j].key != have[j].key || !sameValue(want[j].value, have[j].value) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares two compact JSON values: strings by their content
+// (escapes aside), anything else by its text.
+func sameValue(a, b json.RawMessage) bool {
+	if isString(a) && isString(b) {
+		return valueText(a) == valueText(b)
+	}
+	return bytes.Equal(a, b)
 }
 
 // Index returns the position of the entry with net id id, or -1.
@@ -511,6 +552,9 @@ func (d *Document) members(e Entry, old []member) []member {
 	extra := make([]string, 0, len(e.Extra))
 	for key, v := range e.Extra {
 		values[key] = marshal(v)
+		if e.rawExtra[key] && json.Valid([]byte(v)) {
+			values[key] = json.RawMessage(v)
+		}
 		extra = append(extra, key)
 	}
 	sort.Strings(extra)
@@ -521,8 +565,9 @@ func (d *Document) members(e Entry, old []member) []member {
 	for _, m := range old {
 		if v, ok := values[m.key]; ok {
 			// A value that is not a JSON string reads as its JSON text:
-			// given back unchanged, it stays the JSON it was.
-			if ev, extra := e.Extra[m.key]; extra && !isString(m.value) && valueText(m.value) == ev {
+			// given back unchanged, it stays the JSON it was, unless the
+			// entry says it is a string.
+			if ev, extra := e.Extra[m.key]; extra && !e.stringExtra[m.key] && !isString(m.value) && valueText(m.value) == ev {
 				v = m.value
 			}
 			out = append(out, member{key: m.key, rawKey: m.rawKey, value: v})

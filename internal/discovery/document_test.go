@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -35,7 +36,7 @@ func semantic(t *testing.T, b []byte) any {
 func sampleEntry(id int64) Entry {
 	e := Entry{NetID: id}
 	e.Fields[FieldNetName] = "Net"
-	e.Fields[FieldConf] = "https://sm.example.org/conf.json"
+	e.Fields[FieldConf] = fmt.Sprintf("https://sm.example.org/conf-%d.json", id) // a file name of its own (see Clashes)
 	e.Fields[FieldAPIJSON] = "https://1.api.sm.example.org:9091"
 	e.Fields[FieldAPIGRPC] = "https://1.api.sm.example.org:9092"
 	e.Fields[FieldExplorer] = "https://1.explore.sm.example.org/"

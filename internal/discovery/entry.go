@@ -5,6 +5,9 @@
 package discovery
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"sort"
 )
 
@@ -116,8 +119,66 @@ type Entry struct {
 	// A value the document holds as other JSON (a number, an object) reads
 	// as its JSON text, and is written back as that JSON while unchanged.
 	Extra map[string]string
-	// rawExtra marks the Extra keys read from values that are not JSON strings.
+	// rawExtra marks the Extra keys whose value is other JSON than a string
+	// (read so, or set by SetExtraJSON): Extra holds its JSON text, and it
+	// is written as that JSON.
 	rawExtra map[string]bool
+	// stringExtra marks the Extra keys set by SetExtraString: written as
+	// JSON strings even where the document holds other JSON with the same
+	// text.
+	stringExtra map[string]bool
+}
+
+// SetExtraJSON sets key to the JSON value raw: a string reads as its
+// content and is written as a string; any other value reads as its compact
+// JSON text and is written as that JSON.
+func (e *Entry) SetExtraJSON(key, raw string) error {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(raw)); err != nil {
+		return fmt.Errorf("extra %q: not JSON: %w", key, err)
+	}
+	v := json.RawMessage(compact.Bytes())
+	if isString(v) {
+		e.SetExtraString(key, valueText(v))
+		return nil
+	}
+	e.set(key, string(v))
+	if e.rawExtra == nil {
+		e.rawExtra = map[string]bool{}
+	}
+	e.rawExtra[key] = true
+	return nil
+}
+
+// SetExtraString sets key to the string value, written as a JSON string
+// even where the document holds other JSON with the same text.
+func (e *Entry) SetExtraString(key, value string) {
+	e.set(key, value)
+	if e.stringExtra == nil {
+		e.stringExtra = map[string]bool{}
+	}
+	e.stringExtra[key] = true
+}
+
+func (e *Entry) set(key, text string) {
+	if e.Extra == nil {
+		e.Extra = map[string]string{}
+	}
+	e.Extra[key] = text
+	delete(e.rawExtra, key)
+	delete(e.stringExtra, key)
+}
+
+// IsJSONExtra reports whether key's value is other JSON than a string.
+func (e Entry) IsJSONExtra(key string) bool { return e.rawExtra[key] }
+
+// ExtraJSON is the JSON key's value is written as: its JSON text when it is
+// other JSON than a string, else the string encoded as JSON.
+func (e Entry) ExtraJSON(key string) string {
+	if e.rawExtra[key] {
+		return e.Extra[key]
+	}
+	return string(marshal(e.Extra[key]))
 }
 
 // Get returns the value of field.

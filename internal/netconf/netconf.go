@@ -5,7 +5,8 @@
 //
 // The config is kept as a generic JSON tree rather than a struct: the API-node
 // config is re-rendered from it, and every key this package does not know must
-// survive that round trip unchanged (numbers included, hence UseNumber).
+// survive that round trip as the node reads it (numbers included, hence
+// UseNumber). Keys are read as go-spacemesh reads them: case-insensitively.
 package netconf
 
 import (
@@ -16,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/textpos"
@@ -34,6 +37,9 @@ var (
 	ErrMissing = errors.New("missing from node config")
 	// ErrInvalid: a key holds a value of the wrong type or form.
 	ErrInvalid = errors.New("invalid node config value")
+	// ErrAmbiguousKey: two keys of one object differ only in case, which
+	// makes them one key to the node. The error names both.
+	ErrAmbiguousKey = errors.New("node config has one key spelled twice")
 	// ErrUnsafe: see CheckSafe.
 	ErrUnsafe = errors.New("node config is unsafe")
 )
@@ -77,7 +83,72 @@ func Parse(data []byte) (*Config, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: the top level must be an object, got %s", ErrNotJSON, describe(v))
 	}
-	return &Config{Tree: tree, Raw: data}, nil
+	folded, err := foldKeys(tree, "")
+	if err != nil {
+		return nil, err
+	}
+	return &Config{Tree: folded, Raw: data}, nil
+}
+
+// foldKeys lower-cases every object key under v, as go-spacemesh reads its
+// config: node/node.go loadConfig (v1.7.6) loads the file with viper v1.19.0,
+// whose ReadInConfig folds every key, nested ones and those of objects in
+// arrays included (util.go insensitiviseMap), before mapstructure decodes
+// it. So "API" is the node's "api", and this package checks and renders it
+// as such. Two keys of one object that fold together are one key to the
+// node, which keeps one of their values (the one Go's map iteration puts
+// last: of "api" and "API" it runs "API"'s, of "Api" and "API" either) and
+// merges nothing: such a config cannot be judged, and is refused.
+func foldKeys(obj map[string]any, path string) (map[string]any, error) {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]any, len(obj))
+	spelled := make(map[string]string, len(obj))
+	for _, k := range keys {
+		low := strings.ToLower(k)
+		if first, dup := spelled[low]; dup {
+			where := "at the top level"
+			if path != "" {
+				where = "in " + path
+			}
+			return nil, fmt.Errorf("%w: %q and %q %s are one key to go-spacemesh, which reads its config's keys case-insensitively and keeps only one of the two values, so which one a node runs is not defined: keep one spelling (the node's own is %q)",
+				ErrAmbiguousKey, first, k, where, low)
+		}
+		spelled[low] = k
+		e, err := foldValue(obj[k], joinPath(path, strconv.Quote(k)))
+		if err != nil {
+			return nil, err
+		}
+		out[low] = e
+	}
+	return out, nil
+}
+
+// foldValue folds the keys of the objects in v.
+func foldValue(v any, path string) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		return foldKeys(x, path)
+	case []any:
+		for i, e := range x {
+			f, err := foldValue(e, path+"["+strconv.Itoa(i)+"]")
+			if err != nil {
+				return nil, err
+			}
+			x[i] = f
+		}
+	}
+	return v, nil
+}
+
+func joinPath(path, elem string) string {
+	if path == "" {
+		return elem
+	}
+	return path + "." + elem
 }
 
 func notJSON(data []byte, err error) error {

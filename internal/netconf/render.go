@@ -90,7 +90,8 @@ func (e *UnsafeError) Unwrap() error { return ErrUnsafe }
 // What a node does with its public listener, the JSON gateway (public
 // services only) and the TLS listener (mutual TLS, meant for remote PoST) is
 // not refused; RenderAPINodeConfig decides those for the API node. A value
-// of the wrong type is an error too: it cannot be judged.
+// of the wrong type is an error too: it cannot be judged. Keys are those Parse
+// folded to lower case, as the node reads them: "API" is checked as "api".
 func CheckSafe(c *Config) error {
 	api, found, err := c.lookup(keyAPI)
 	if err != nil {

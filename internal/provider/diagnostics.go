@@ -44,8 +44,10 @@ const (
 	summaryRemoveEntryFailed      = "Could not remove the discovery entry"
 	summaryEntryExists            = "Discovery entry already exists"
 	summaryEntryInAnotherDocument = "Discovery entry in another document"
+	summaryEntryClash             = "Discovery entry clashes with another entry"
 
 	summaryPurgeFailed         = "Discovery document written, CDN purge failed"
+	summaryEntryNotOurs        = "Discovery entry published by someone else"
 	summarySmappIgnoresPort    = "Smapp ignores this port"
 	summaryNewNetwork          = "New network: spacemesh_network will be replaced"
 	summaryIdentityChanged     = "Network identity changed in place"
@@ -53,6 +55,7 @@ const (
 	summaryUnsafeNodeConfig    = "The published node config is unsafe; the API node runs a repaired copy"
 	summaryKeysLeftOut         = "Keys left out of the API node config"
 	summaryReleaseLimitReached = "API node release limit"
+	summaryEntryClashKept      = "Discovery entry clashes with another entry, as it did before"
 )
 
 // summaryInvalidField is the summary of an invalid option of the network

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
 )
 
 var _ datasource.DataSourceWithConfigure = &discoveryDataSource{}
@@ -22,12 +24,13 @@ type discoveryDataSource struct {
 }
 
 type discoveryDataSourceModel struct {
-	DiscoveryURL types.String `tfsdk:"discovery_url"`
-	ID           types.String `tfsdk:"id"`
-	Exists       types.Bool   `tfsdk:"exists"`
-	NetIDs       types.List   `tfsdk:"net_ids"`
-	Entries      types.List   `tfsdk:"entries"`
-	JSON         types.String `tfsdk:"json"`
+	DiscoveryURL         types.String `tfsdk:"discovery_url"`
+	EmptyIfBucketMissing types.Bool   `tfsdk:"empty_if_bucket_missing"`
+	ID                   types.String `tfsdk:"id"`
+	Exists               types.Bool   `tfsdk:"exists"`
+	NetIDs               types.List   `tfsdk:"net_ids"`
+	Entries              types.List   `tfsdk:"entries"`
+	JSON                 types.String `tfsdk:"json"`
 }
 
 // entryObjectType is one element of entries: the resource's attributes.
@@ -62,6 +65,12 @@ func (d *discoveryDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The document to read, when not the provider's `discovery_url`.",
 				Validators:          []validator.String{documentURLValidator()},
 			},
+			"empty_if_bucket_missing": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Read a `gs://` bucket that does not exist as an absent document (no entries) instead of failing. " +
+					"For a configuration that creates the bucket in the same apply that first reads it (the first plan of a new workspace). " +
+					"Off by default: a bucket name with a typo would otherwise read as no networks.",
+			},
 			"id":      schema.StringAttribute{Computed: true, MarkdownDescription: "The document's URL."},
 			"exists":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the document exists. An absent document reads as no entries."},
 			"net_ids": schema.ListAttribute{Computed: true, ElementType: types.Int64Type, MarkdownDescription: "The entries' net ids, in document order (frontends take the first as their default)."},
@@ -92,6 +101,10 @@ func (d *discoveryDataSource) Read(ctx context.Context, req datasource.ReadReque
 	ctx, cancel := context.WithTimeout(ctx, operationTimeout)
 	defer cancel()
 	doc, err := d.data.readDocument(ctx, docURL)
+	var missing *store.BucketMissingError
+	if errors.As(err, &missing) && cfg.EmptyIfBucketMissing.ValueBool() {
+		doc, err = nil, nil
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(summaryReadDocumentFailed, err.Error())
 		return

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -62,6 +63,7 @@ type discoveryEntryModel struct {
 	WaitForSync types.Bool     `tfsdk:"wait_for_sync"`
 	SyncTimeout types.String   `tfsdk:"sync_timeout"`
 	Extra       types.Map      `tfsdk:"extra"`
+	ExtraJSON   types.Map      `tfsdk:"extra_json"`
 	First       types.Bool     `tfsdk:"first"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
@@ -74,21 +76,21 @@ var entryAttrs = [...]struct {
 	desc  string
 }{
 	{"net_name", discovery.FieldNetName, "Friendly network name (`net-name` / `netName`)."},
-	{"conf", discovery.FieldConf, "https URL of the network's node config file (`conf`)."},
-	{"api_json", discovery.FieldAPIJSON, "https URL of the public JSON gateway (`api-json` / `jsonAPI`)."},
-	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`). Smapp dials port 443 whatever port this names."},
-	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`)."},
-	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`)."},
+	{"conf", discovery.FieldConf, "https URL of the network's node config file (`conf`), ending in a file name of its own, without a query or fragment: Smapp keeps every network's config in one directory under the last part of its `conf` URL and starts the network from that copy when the config cannot be fetched. Two entries of one document whose `conf` URLs end in the same file name (compared case-insensitively) are refused when the second is written, and so is `networks.json`, the name of Smapp's copy of the document."},
+	{"api_json", discovery.FieldAPIJSON, "https URL of the public JSON gateway (`api-json` / `jsonAPI`), without a query or fragment: the explorer appends the API's paths to it."},
+	{"api_grpc", discovery.FieldAPIGRPC, "https URL of the public gRPC API (`api-grpc` / `grpcAPI`), without a query or fragment: the dashboard appends the JSON API's paths to it. Smapp dials port 443 whatever port this names."},
+	{"explorer", discovery.FieldExplorer, "https URL of the explorer (`explorer`), ending in `/`, without a query or fragment: Smapp and the dashboard append paths such as `accounts/<address>` to it."},
+	{"dash", discovery.FieldDash, "https URL of the dashboard (`dash`), without a query or fragment: Smapp opens it with `?hide-right-line&darkMode` appended."},
 	{"min_node_release", discovery.FieldMinNodeRelease, "Oldest supported full-node release, semver (`min-node-release` / `minNodeVersion`). A leading `v` is accepted and not written: clients get bare semver."},
 	{"latest_node_release", discovery.FieldLatestNodeRelease, "Newest supported full-node release, semver (`latest-node-release` / `maxNodeVersion`). Written as bare semver."},
 	{"min_smapp_release", discovery.FieldMinSmappRelease, "Oldest supported Smapp release, semver (`min-smapp-release` / `minSmappRelease`). Written as bare semver."},
 	{"latest_smapp_release", discovery.FieldLatestSmappRelease, "Newest supported Smapp release, semver (`latest-smapp-release` / `latestSmappRelease`). Written as bare semver (`1.7.2`, never `v1.7.2`): Smapp's updater fetches `${smappBaseDownloadUrl}/v${latestSmappRelease}`."},
-	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads, without a trailing `/` (`smapp-base-download-url` / `smappBaseDownloadUrl`): Smapp appends `/v<release>`."},
-	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads, without a trailing `/` (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
+	{"smapp_base_download_url", discovery.FieldSmappBaseDownloadURL, "https base URL of Smapp downloads, without a trailing `/`, query or fragment (`smapp-base-download-url` / `smappBaseDownloadUrl`): Smapp appends `/v<release>`."},
+	{"node_base_download_url", discovery.FieldNodeBaseDownloadURL, "https base URL of node downloads, without a trailing `/`, query or fragment (`node-base-download-url` / `nodeBaseDownloadUrl`)."},
 	{"genesis_id", discovery.FieldGenesisID, "Genesis id as Smapp computes it, 40 hex digits (`genesis-id` / `genesisID`; `spacemesh_network` exports it as `smapp_genesis_id`). Optional: Smapp >= 1.0 recomputes it from the config; older builds read it."},
-	{"stats_api", discovery.FieldStatsAPI, "https URL of the network's explorer stats API, `explorer-stats-api` (`stats-api` / `statsAPI`). The explorer and dashboard frontends read it."},
-	{"dash_api", discovery.FieldDashAPI, "The dashboard's per-network key (`dash-api` / `dashAPI`): the explorer frontend uses it to tell networks apart, so it must be unique per network. An https or wss URL."},
-	{"explorer_api", discovery.FieldExplorerAPI, "https URL of the explorer API (`explorer-api` / `explorerAPI`)."},
+	{"stats_api", discovery.FieldStatsAPI, "https URL of the network's explorer stats API, `explorer-stats-api` (`stats-api` / `statsAPI`), without a query or fragment: the explorer and dashboard frontends append paths to it."},
+	{"dash_api", discovery.FieldDashAPI, "The frontends' per-network key (`dash-api` / `dashAPI`): the explorer and dashboard frontends select a network by it, so two entries of one document with the same `dash_api` (a trailing `/` aside) are refused when the second is written. An https or wss URL; its query and fragment are kept (the frontends only compare it), so `<stats_api>/#dash-<net_id>` is a key of its own."},
+	{"explorer_api", discovery.FieldExplorerAPI, "https URL of the explorer API (`explorer-api` / `explorerAPI`), without a query or fragment: explorers append paths to it."},
 }
 
 // optionalEntryField tells which modelled fields may be left out.
@@ -167,6 +169,13 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},
 		},
+		"extra_json": schema.MapAttribute{
+			ElementType: types.StringType,
+			Computed:    true,
+			MarkdownDescription: "Each `extra` value as the JSON the document holds: `\"5\"` (quotes included) for the string, `5` for the number. " +
+				"A value turned outside Terraform from the string into other JSON with the same text (`\"5\"` into `5`) is drift: the plan shows it here and the apply writes the string back. " +
+				"Other JSON the entry had when this state first saw the key (an imported number) is kept while `extra` gives its text.",
+		},
 	}
 	for _, a := range entryAttrs {
 		s := schema.StringAttribute{Required: !optionalEntryField(a.field), Optional: optionalEntryField(a.field), MarkdownDescription: a.desc}
@@ -177,12 +186,8 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 			s.Validators = []validator.String{releaseValidator()}
 		case discovery.FieldGenesisID:
 			s.Validators = []validator.String{genesisIDValidator()}
-		case discovery.FieldSmappBaseDownloadURL, discovery.FieldNodeBaseDownloadURL:
-			s.Validators = []validator.String{baseDownloadURLValidator()}
-		case discovery.FieldDashAPI:
-			s.Validators = []validator.String{dashAPIValidator()}
 		default:
-			s.Validators = []validator.String{httpsURLValidator()}
+			s.Validators = []validator.String{fieldURLValidator(a.field)}
 		}
 		attrs[a.name] = s
 	}
@@ -201,6 +206,7 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	r.planDocumentMove(ctx, req, resp)
+	planExtraJSON(ctx, req, resp)
 	if r.data == nil {
 		return
 	}
@@ -244,12 +250,23 @@ func (m *discoveryEntryModel) toEntry(ctx context.Context) (discovery.Entry, dia
 	if !m.Extra.IsNull() {
 		diags = m.Extra.ElementsAs(ctx, &e.Extra, false)
 	}
+	applyExtraKinds(&e, m.ExtraJSON)
 	return e, diags
 }
 
 // fromEntry sets the model from the document's entry. Extra stays null when
-// the entry has none and the model had none, so that neither form drifts.
+// the entry has none and the model had none, so that neither form drifts;
+// extra_json is null exactly when extra is.
 func (m *discoveryEntryModel) fromEntry(e discovery.Entry) diag.Diagnostics {
+	diags := m.fromEntryFields(e)
+	m.ExtraJSON = types.MapNull(types.StringType)
+	if !m.Extra.IsNull() {
+		m.ExtraJSON = extraJSONOf(e, e.Extra)
+	}
+	return diags
+}
+
+func (m *discoveryEntryModel) fromEntryFields(e discovery.Entry) diag.Diagnostics {
 	m.NetID = types.Int64Value(e.NetID)
 	for _, a := range entryAttrs {
 		v, have := e.Get(a.field), m.field(a.field)
@@ -281,39 +298,77 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 	if !ok {
 		return
 	}
-	if plan.WaitForSync.ValueBool() && !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
-		return
+	if plan.WaitForSync.ValueBool() {
+		// A create that would be refused is refused before the wait.
+		if !r.refuseExisting(ctx, &plan, docURL, entry.NetID, &resp.Diagnostics) || !r.waitForSync(ctx, &plan, &resp.Diagnostics) {
+			return
+		}
 	}
 	first := plan.First.ValueBool()
+	var written writtenEntry
 	err := r.data.changeDocument(ctx, plan.Timeouts.Create, docURL, &resp.Diagnostics, func(doc *discovery.Document, mayHaveLanded bool) error {
-		if existing, found := doc.Find(entry.NetID); found && mayHaveLanded && existing.Equal(entry) {
-			placeFirst(doc, entry.NetID, first)
-			return nil // our own earlier write landed; its response was lost
-		}
-		if err := doc.Insert(entry); err != nil {
-			return err
+		// After a write with an unknown outcome, an entry exactly as it
+		// wrote it (releases as written: "1.7.6" for "v1.7.6") is that
+		// write, landed. Anything else with this net id is someone else's,
+		// and Insert refuses it.
+		if !mayHaveLanded || !doc.Holds(entry) {
+			if err := doc.Insert(entry); err != nil {
+				return err
+			}
 		}
 		placeFirst(doc, entry.NetID, first)
+		written.set(doc, entry.NetID)
 		return nil
 	})
+	if addClashErrors(&resp.Diagnostics, err) {
+		return
+	}
 	var exists *discovery.ExistsError
 	if errors.As(err, &exists) {
-		id := entryID(docURL, entry.NetID)
-		resp.Diagnostics.AddAttributeError(path.Root("net_id"), summaryEntryExists,
-			fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
-				"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
-				"(or an import block with id = %q).", docURL, entry.NetID, id, id))
+		addExistsError(&resp.Diagnostics, docURL, entry.NetID)
 		return
 	}
 	if !writeOutcome(&resp.Diagnostics, err, summaryAddEntryFailed) {
 		if mayHaveLanded(err) {
 			// Kept in state, where Terraform marks it tainted: the next apply
-			// replaces it instead of finding an entry it does not manage.
+			// replaces it instead of finding an entry it does not manage,
+			// but only while the document's entry is the one written here.
+			plan.ExtraJSON = knownExtraJSON(plan, entry)
+			setUnconfirmed(ctx, resp.Private, true, &resp.Diagnostics)
 			saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		}
 		return
 	}
+	plan.ExtraJSON = written.extraJSON(plan)
 	saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
+}
+
+// refuseExisting fails a create whose net id the document already has, as
+// the create itself would, before anything slow (wait_for_sync) runs.
+func (r *discoveryEntryResource) refuseExisting(ctx context.Context, plan *discoveryEntryModel, docURL string, netID int64, diags *diag.Diagnostics) bool {
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, diags)
+	defer cancel()
+	doc, err := r.data.readDocument(ctx, docURL)
+	if err != nil {
+		diags.AddError(summaryReadDocumentFailed, err.Error())
+		return false
+	}
+	if doc != nil {
+		if _, found := doc.Find(netID); found {
+			addExistsError(diags, docURL, netID)
+			return false
+		}
+	}
+	return true
+}
+
+// addExistsError refuses to create an entry for a net id the document has.
+func addExistsError(diags *diag.Diagnostics, docURL string, netID int64) {
+	id := entryID(docURL, netID)
+	diags.AddAttributeError(path.Root("net_id"), summaryEntryExists,
+		fmt.Sprintf("%s already has an entry for net id %d that this Terraform state does not manage. "+
+			"It was left as it is. To manage it here, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'\n\n"+
+			"(or an import block with id = %q).", docURL, netID, id, id))
 }
 
 func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -338,6 +393,19 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if isUnconfirmed(ctx, req.Private, &resp.Diagnostics) {
+		mine, d := state.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+		if !doc.Holds(mine) {
+			// Not what this state's create wrote: someone else's. Let go of
+			// it, so that the next apply refuses as any create would.
+			resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, entry.NetID, "It is no longer tracked here: the next apply refuses to create the entry, as for any entry this state does not manage."))
+			resp.State.RemoveResource(ctx)
+			return
+		}
+	}
+	retyped := retypedExtra(state.ExtraJSON, entry, retypedKeys(ctx, req.Private, &resp.Diagnostics))
+	setRetypedKeys(ctx, resp.Private, retyped, &resp.Diagnostics)
 	resp.Diagnostics.Append(state.fromEntry(entry)...)
 	// Only an entry that should be first can drift by position: the others
 	// keep whatever place they have.
@@ -361,16 +429,44 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 			bugDetail("The entry lives in %s, not in %s: moving it is a replacement, never an update.", pinned, docURL))
 		return
 	}
+	// An entry whose create had an unknown outcome (untainted by hand) is
+	// updated only while it is exactly what that create wrote.
+	unconfirmed := isUnconfirmed(ctx, req.Private, &resp.Diagnostics)
+	var mine discovery.Entry
+	if unconfirmed {
+		var prior discoveryEntryModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		var d diag.Diagnostics
+		mine, d = prior.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	first := plan.First.ValueBool()
-	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, _ bool) error {
+	var kept []*discovery.ClashError // clashes the document had before
+	var written writtenEntry
+	err := r.data.changeDocument(ctx, plan.Timeouts.Update, docURL, &resp.Diagnostics, func(doc *discovery.Document, mayHaveLanded bool) error {
+		if unconfirmed && !mayHaveLanded && !doc.Holds(mine) {
+			return errors.New(notOursDetail(docURL, entry.NetID, "Nothing was written."))
+		}
 		if err := doc.Upsert(entry); err != nil {
 			return err
 		}
+		kept = doc.Clashes(entry)
 		placeFirst(doc, entry.NetID, first)
+		written.set(doc, entry.NetID)
 		return nil
 	})
+	if addClashErrors(&resp.Diagnostics, err) {
+		return
+	}
 	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
+		plan.ExtraJSON = written.extraJSON(plan)
+		setUnconfirmed(ctx, resp.Private, false, &resp.Diagnostics)
+		setRetypedKeys(ctx, resp.Private, nil, &resp.Diagnostics)
 		saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
+		addClashWarnings(&resp.Diagnostics, kept)
 	}
 }
 
@@ -379,8 +475,29 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 	if !ok {
 		return
 	}
-	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, removeEntry(state.NetID.ValueInt64()))
-	writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed)
+	remove := removeEntry(state.NetID.ValueInt64())
+	var leftAlone atomic.Bool
+	if isUnconfirmed(ctx, req.Private, &resp.Diagnostics) {
+		// Removed only while it is exactly what this state's create wrote.
+		mine, d := state.toEntry(ctx)
+		resp.Diagnostics.Append(d...)
+		remove = removeEntryIfHeld(mine, &leftAlone)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, remove)
+	if writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed) && leftAlone.Load() {
+		resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, state.NetID.ValueInt64(), "It was left as it is."))
+	}
+}
+
+// notOursDetail explains an entry with this state's net id that is not the
+// one its create wrote, which had an unknown outcome.
+func notOursDetail(docURL string, netID int64, outcome string) string {
+	id := entryID(docURL, netID)
+	return fmt.Sprintf("This state's create of net id %d in %s had an unknown outcome, and the document's entry for net id %d is not the one it wrote: "+
+		"someone else published this net id. %s If it is this configuration's entry after all, import it:\n\n  terraform import spacemesh_discovery_entry.<name> '%s'", netID, docURL, netID, outcome, id)
 }
 
 // ImportState accepts `<discovery_url>#<net_id>`.

@@ -646,6 +646,42 @@ func TestAccDiscoveryDataSourceAbsentAndBroken(t *testing.T) {
 	})
 }
 
+// A configuration that creates the document's bucket and reads the document in the same plan (the
+// first plan of a new workspace) reads a missing bucket as no entries when it says so; without
+// empty_if_bucket_missing a missing bucket stays an error.
+func TestAccDiscoveryDataSourceMissingBucket(t *testing.T) {
+	t.Parallel()
+	gcs := fakegcs.Start(t, "sm-other-bucket")
+	provider := fmt.Sprintf(`
+provider "spacemesh" {
+  discovery_url    = "gs://sm-not-created-yet/networks.json"
+  storage_endpoint = %q
+}
+`, gcs.Endpoint())
+	const all = "data.spacemesh_discovery.all"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + `data "spacemesh_discovery" "all" {}` + "\n",
+				ExpectError: regexp.MustCompile(`the bucket\s+"sm-not-created-yet"\s+does not exist`),
+			},
+			{
+				Config: provider + `data "spacemesh_discovery" "all" {
+  empty_if_bucket_missing = true
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("exists"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("net_ids"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("entries"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(all, tfjsonpath.New("json"), knownvalue.StringExact("[]\n")),
+				},
+			},
+		},
+	})
+}
+
 func TestAccDiscoveryEntryFirst(t *testing.T) {
 	t.Parallel()
 	env := fileEnv(t)

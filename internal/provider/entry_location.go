@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -111,6 +112,22 @@ func mayHaveLanded(err error) bool {
 func removeEntry(netID int64) func(*discovery.Document, bool) error {
 	return func(doc *discovery.Document, _ bool) error {
 		doc.Remove(netID)
+		return nil
+	}
+}
+
+// removeEntryIfHeld is Delete's change for an entry whose create had an
+// unknown outcome: it removes the document's entry only while it is exactly
+// mine, and otherwise changes nothing (and reports so in leftAlone when
+// there is such an entry).
+func removeEntryIfHeld(mine discovery.Entry, leftAlone *atomic.Bool) func(*discovery.Document, bool) error {
+	return func(doc *discovery.Document, _ bool) error {
+		_, found := doc.Find(mine.NetID)
+		held := doc.Holds(mine)
+		leftAlone.Store(found && !held)
+		if held {
+			doc.Remove(mine.NetID)
+		}
 		return nil
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/spacemeshos/terraform-provider-spacemesh/internal/discovery"
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/netconf"
 )
 
@@ -165,8 +166,8 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"config_url": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Permanent https URL of the network's node config, published as the discovery entry's `conf`. Fetched at plan time unless `config_json` is given; a changed document there is a new network.",
-				Validators:          []validator.String{httpsURLValidator()},
+				MarkdownDescription: "Permanent https URL of the network's node config, published as the discovery entry's `conf`, so it follows `conf`'s rules: a file name of its own at the end, no query or fragment. Fetched at plan time unless `config_json` is given; a changed document there is a new network.",
+				Validators:          []validator.String{fieldURLValidator(discovery.FieldConf)},
 			},
 			"config_json": schema.StringAttribute{
 				Optional:            true,
@@ -205,8 +206,8 @@ func (r *networkResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"latest_node_release":     release("Newest node release, semver; at least `min_node_release`."),
 			"min_smapp_release":       release("Oldest supported Smapp release, semver."),
 			"latest_smapp_release":    release("Newest Smapp release, semver; at least `min_smapp_release`."),
-			"smapp_base_download_url": schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of Smapp downloads, without a trailing `/` (Smapp appends `/v<release>`).", Validators: []validator.String{baseDownloadURLValidator()}},
-			"node_base_download_url":  schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of node downloads, without a trailing `/`.", Validators: []validator.String{baseDownloadURLValidator()}},
+			"smapp_base_download_url": schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of Smapp downloads, without a trailing `/`, query or fragment (Smapp appends `/v<release>`).", Validators: []validator.String{fieldURLValidator(discovery.FieldSmappBaseDownloadURL)}},
+			"node_base_download_url":  schema.StringAttribute{Required: true, MarkdownDescription: "https base URL of node downloads, without a trailing `/`, query or fragment.", Validators: []validator.String{fieldURLValidator(discovery.FieldNodeBaseDownloadURL)}},
 			"api_host_pattern":        pattern(netconf.DefaultAPIHostPattern, "public API (gRPC and JSON gateway)"),
 			"explorer_host_pattern":   pattern(netconf.DefaultExplorerHostPattern, "explorer"),
 			"dash_host_pattern":       pattern(netconf.DefaultDashHostPattern, "dashboard"),

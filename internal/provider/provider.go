@@ -122,7 +122,7 @@ func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"storage_endpoint": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Cloud Storage JSON API endpoint, for emulators, e.g. `http://127.0.0.1:4443/storage/v1/`. An `http://` endpoint is used without credentials. `STORAGE_EMULATOR_HOST` is honoured too.",
+				MarkdownDescription: "Cloud Storage JSON API endpoint, for emulators, e.g. `http://127.0.0.1:4443/storage/v1/`. An `http://` endpoint is used without credentials, even when `google_credentials`, `google_access_token` or their environment variables are set (a token would cross the network in clear text). `STORAGE_EMULATOR_HOST` is honoured too.",
 			},
 		},
 	}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,12 +205,16 @@ func (d *providerData) mutate(ctx context.Context, url string, fn func(doc *disc
 				return nil, fmt.Errorf("the discovery document %s cannot be used, so it was left as it is: %w", url, err)
 			}
 		}
+		before := doc.Encode()
 		if err := fn(doc, mayHaveLanded); err != nil {
 			return nil, err
 		}
-		if !exists && doc.Len() == 0 {
-			return nil, nil // removing from nothing writes nothing
+		// A change that changes nothing (removing an entry that is gone,
+		// from the document or from nothing) writes nothing: no new
+		// version, no CDN purge, the document's bytes as they were.
+		if after := doc.Encode(); !bytes.Equal(after, before) {
+			return after, nil
 		}
-		return doc.Encode(), nil
+		return current, nil
 	})
 }

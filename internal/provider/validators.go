@@ -58,12 +58,22 @@ func documentURLValidator() validator.String {
 	}}
 }
 
-func baseDownloadURLValidator() validator.String {
-	return stringCheck{summaryInvalidURL, "must be an https URL without a trailing /", discovery.CheckBaseDownloadURL}
-}
-
-func dashAPIValidator() validator.String {
-	return stringCheck{summaryInvalidURL, "must be an https or wss URL with a DNS host name", discovery.CheckDashAPIURL}
+// fieldURLValidator checks a URL of the discovery entry as the clients use
+// it (discovery.CheckFieldURL): what they append to must stay a URL of the
+// same host and path.
+func fieldURLValidator(f discovery.Field) validator.String {
+	desc := "must be an https URL with a DNS host name, without a query or fragment"
+	switch f {
+	case discovery.FieldDashAPI:
+		desc = "must be an https or wss URL with a DNS host name"
+	case discovery.FieldConf:
+		desc = "must be an https URL ending in a file name, without a query or fragment"
+	case discovery.FieldExplorer:
+		desc = "must be an https URL ending in /, without a query or fragment"
+	case discovery.FieldSmappBaseDownloadURL, discovery.FieldNodeBaseDownloadURL:
+		desc = "must be an https URL without a trailing /, query or fragment"
+	}
+	return stringCheck{summaryInvalidURL, desc, func(s string) error { return discovery.CheckFieldURL(f, s) }}
 }
 
 func durationValidator() validator.String {

@@ -77,6 +77,12 @@ func (f *File) Read(ctx context.Context) ([]byte, Version, error) {
 	}
 	data, err := readLimited(target)
 	if errors.Is(err, fs.ErrNotExist) {
+		// Only a missing file in a directory that exists is "no document": a
+		// directory that is gone (unmounted, a typo) would otherwise make
+		// every entry look removed.
+		if err := f.checkDir(target); err != nil {
+			return nil, Version{}, fmt.Errorf("reading %s: %w", f.Location(), err)
+		}
 		return nil, Version{}, nil
 	}
 	if err != nil {
@@ -106,14 +112,40 @@ func fileVersion(data []byte) Version {
 	return Version{Exists: true, Token: "sha256:" + hex.EncodeToString(sum[:])}
 }
 
+// checkDir is nil when the directory of target exists, and otherwise says
+// why not.
+func (f *File) checkDir(target string) error {
+	dir := filepath.Dir(target)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the directory %s does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("the directory of the document: %w", err)
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// Write replaces the document by a rename, which is atomic: nothing of a
+// write is visible before it, so a write that fails did not happen.
 func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version, error) {
+	v, err := f.write(ctx, data, expect)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return Version{}, &RejectedError{Err: err}
+	}
+	return v, err
+}
+
+func (f *File) write(ctx context.Context, data []byte, expect Version) (Version, error) {
 	target, err := f.target()
 	if err != nil {
 		return Version{}, err
 	}
 	dir := filepath.Dir(target)
-	if _, err := os.Stat(dir); err != nil {
-		return Version{}, fmt.Errorf("the directory of %s: %w", f.Location(), err)
+	if err := f.checkDir(target); err != nil {
+		return Version{}, fmt.Errorf("writing %s: %w", f.Location(), err)
 	}
 	unlock, err := lockTarget(ctx, target)
 	if err != nil {
@@ -135,15 +167,32 @@ func (f *File) Write(ctx context.Context, data []byte, expect Version) (Version,
 	return fileVersion(data), nil
 }
 
+// lockMode is the mode a new lock file is created with, less the umask, as
+// any new file is: in a directory several users share (a common group,
+// umask 002) each of them can take the lock another one created.
+const lockMode = 0o666
+
 // lockTarget takes the lock file beside target, waiting as long as ctx lets.
+// The lock is held on a descriptor opened for writing where the user may
+// (NFS emulates flock with byte-range locks, which need it), else for
+// reading, which is enough for flock: a writer needs only read access to a
+// lock file someone else created.
 func lockTarget(ctx context.Context, target string) (unlock func(), err error) {
-	lock := flock.New(lockPath(target))
+	path := lockPath(target)
+	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(lockMode))
 	locked, err := lock.TryLockContext(ctx, 20*time.Millisecond)
+	if errors.Is(err, fs.ErrPermission) {
+		lock = flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDONLY), flock.SetPermissions(lockMode))
+		locked, err = lock.TryLockContext(ctx, 20*time.Millisecond)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("locking %s: %w%s: every user who writes the document must be able to open its lock file; let them read it (chmod a+r, or g+rw on NFS) or remove it, it holds no data", path, err, describeOwner(path))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", lockPath(target), err)
+		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
 	if !locked {
-		return nil, fmt.Errorf("locking %s: %w", lockPath(target), ctx.Err())
+		return nil, fmt.Errorf("locking %s: %w", path, ctx.Err())
 	}
 	return func() { lock.Unlock() }, nil
 }

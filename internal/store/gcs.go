@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +33,8 @@ const GCSMutationInterval = time.Second
 
 // GCSConfig says how to reach Cloud Storage. With nothing set the client uses
 // Application Default Credentials; with STORAGE_EMULATOR_HOST set, or an
-// http:// Endpoint, it talks to an emulator without credentials.
+// http:// Endpoint, it talks to an emulator and never sends credentials, even
+// when some are configured.
 type GCSConfig struct {
 	// CredentialsJSON is a service account key or other credentials file's contents.
 	CredentialsJSON string
@@ -50,10 +53,14 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithUserAgent(cfg.UserAgent))
 	}
-	emulator := os.Getenv("STORAGE_EMULATOR_HOST") != "" || strings.HasPrefix(cfg.Endpoint, "http://")
 	switch {
 	case cfg.HTTPClient != nil:
 		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
+	case plainHTTPEndpoint(cfg.Endpoint) || os.Getenv("STORAGE_EMULATOR_HOST") != "":
+		// An emulator. Whatever credentials are configured (the environment
+		// of a CI job often has some) stay home: over http a token would
+		// cross the network in clear text.
+		opts = append(opts, option.WithoutAuthentication())
 	case cfg.AccessToken != "":
 		opts = append(opts, option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})))
 	case cfg.CredentialsJSON != "":
@@ -62,8 +69,6 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, option.WithAuthCredentialsJSON(credType, []byte(cfg.CredentialsJSON)))
-	case emulator:
-		opts = append(opts, option.WithoutAuthentication())
 	}
 	if cfg.Endpoint != "" {
 		opts = append(opts, option.WithEndpoint(cfg.Endpoint))
@@ -77,6 +82,12 @@ func NewGCSClient(ctx context.Context, cfg GCSConfig) (*storage.Client, error) {
 		return nil, fmt.Errorf("creating the Cloud Storage client failed: check google_credentials, google_access_token or Application Default Credentials (%s)", redact(err.Error(), cfg))
 	}
 	return client, nil
+}
+
+// plainHTTPEndpoint tells an endpoint reached without TLS.
+func plainHTTPEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	return err == nil && strings.EqualFold(u.Scheme, "http")
 }
 
 func redact(msg string, cfg GCSConfig) string {
@@ -157,6 +168,18 @@ func (g *GCS) Read(ctx context.Context) ([]byte, Version, error) {
 	return data, Version{Exists: true, Token: strconv.FormatInt(r.Attrs.Generation, 10)}, nil
 }
 
+// BucketMissingError is a read from a gs:// bucket that does not exist: never
+// "no document", since a typo or a deleted bucket would then make every entry
+// look removed.
+type BucketMissingError struct {
+	Location string
+	Bucket   string
+}
+
+func (e *BucketMissingError) Error() string {
+	return fmt.Sprintf("reading %s: the bucket %q does not exist", e.Location, e.Bucket)
+}
+
 // checkBucket tells a missing bucket from a missing object. It lists the
 // object's name, which needs the same storage.objects.list permission every
 // object role has, rather than the bucket's metadata, which they lack.
@@ -168,7 +191,7 @@ func (g *GCS) checkBucket(ctx context.Context) error {
 	case err == nil, errors.Is(err, iterator.Done):
 		return nil
 	case errors.Is(err, storage.ErrBucketNotExist):
-		return fmt.Errorf("reading %s: the bucket %q does not exist", g.Location(), g.bucket)
+		return &BucketMissingError{Location: g.Location(), Bucket: g.bucket}
 	}
 	return g.classify("checking the bucket of", err)
 }
@@ -178,7 +201,7 @@ func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, 
 	if expect.Exists {
 		gen, err := strconv.ParseInt(expect.Token, 10, 64)
 		if err != nil {
-			return Version{}, fmt.Errorf("bad GCS version %q", expect.Token)
+			return Version{}, &RejectedError{Err: fmt.Errorf("bad GCS version %q", expect.Token)}
 		}
 		cond = storage.Conditions{GenerationMatch: gen}
 	}
@@ -196,29 +219,47 @@ func (g *GCS) Write(ctx context.Context, data []byte, expect Version) (Version, 
 	return Version{Exists: true, Token: strconv.FormatInt(w.Attrs().Generation, 10)}, nil
 }
 
-// classify maps client errors to ErrConflict, *TransientError or a plain error.
+// classify maps client errors to ErrConflict, *TransientError, or a plain
+// error, and says which failures certainly changed nothing (see NotWritten):
+// an answer of GCS other than 408 and 5xx, and a request that never left.
+// A 5xx, a timeout or a dropped connection leaves a write's outcome unknown.
 func (g *GCS) classify(op string, err error) error {
+	wrapped := fmt.Errorf("%s %s: %w", op, g.Location(), err)
 	var apiErr *googleapi.Error
 	if errors.As(err, &apiErr) {
 		switch {
 		case apiErr.Code == http.StatusPreconditionFailed:
 			return ErrConflict
 		case apiErr.Code == http.StatusTooManyRequests:
-			return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err), RetryAfter: retryAfter(apiErr.Header), Rejected: true}
+			return &TransientError{Err: wrapped, RetryAfter: retryAfter(apiErr.Header), Rejected: true}
 		case apiErr.Code == http.StatusRequestTimeout || apiErr.Code >= 500:
-			return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err), RetryAfter: retryAfter(apiErr.Header)}
+			return &TransientError{Err: wrapped, RetryAfter: retryAfter(apiErr.Header)}
 		}
-		return fmt.Errorf("%s %s: %w", op, g.Location(), err)
+		// A refusal (403, 404, 400...): GCS did nothing.
+		return &RejectedError{Err: wrapped}
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if neverSent(err) {
+		return &TransientError{Err: wrapped, Rejected: true}
+	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, context.DeadlineExceeded) {
-		return &TransientError{Err: fmt.Errorf("%s %s: %w", op, g.Location(), err)}
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, context.DeadlineExceeded) {
+		return &TransientError{Err: wrapped}
 	}
-	return fmt.Errorf("%s %s: %w", op, g.Location(), err)
+	return wrapped
+}
+
+// neverSent reports a request that failed before any of it reached the
+// server: the connection could not be made, or TLS refused the server.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var headerErr tls.RecordHeaderError
+	return errors.As(err, &opErr) && opErr.Op == "dial" || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.As(err, &certErr) || errors.As(err, &headerErr)
 }
 
 // retryAfter reads a Retry-After header given in seconds or as an HTTP date.

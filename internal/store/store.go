@@ -42,13 +42,32 @@ type TransientError struct {
 	Err error
 	// RetryAfter is the server's requested pause, or zero.
 	RetryAfter time.Duration
-	// Rejected is true when the server certainly did not apply a write
-	// (429 rate limit), false when the outcome is unknown.
+	// Rejected is true when a write certainly did not happen (a 429 rate
+	// limit, a connection never made), false when the outcome is unknown.
 	Rejected bool
 }
 
 func (e *TransientError) Error() string { return e.Err.Error() }
 func (e *TransientError) Unwrap() error { return e.Err }
+
+// RejectedError is a failed write that certainly did not happen: the server
+// refused it (a 403, a bad request), or it stopped before anything changed
+// (a missing directory, a lock file that cannot be opened). It is not
+// retried. A refusal worth retrying is a TransientError with Rejected set.
+type RejectedError struct {
+	Err error
+}
+
+func (e *RejectedError) Error() string { return e.Err.Error() }
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+// NotWritten reports whether err, from Store.Write, says that the write
+// certainly did not happen. Any other failure leaves its outcome unknown.
+func NotWritten(err error) bool {
+	var rejected *RejectedError
+	var te *TransientError
+	return errors.As(err, &rejected) || errors.As(err, &te) && te.Rejected
+}
 
 // Store is one document's location.
 type Store interface {
@@ -58,7 +77,9 @@ type Store interface {
 	// (nil, Version{}, nil).
 	Read(ctx context.Context) ([]byte, Version, error)
 	// Write replaces the document if it is still at version expect, and
-	// returns the new version; otherwise it returns ErrConflict.
+	// returns the new version; otherwise it returns ErrConflict. A failure
+	// that certainly changed nothing says so (see NotWritten); any other
+	// leaves the outcome unknown: the document may have been replaced.
 	Write(ctx context.Context, data []byte, expect Version) (Version, error)
 }
 

@@ -320,16 +320,15 @@ func (s *Syncer) unchanged(included []*changeRequest, uncertain bool) (bool, fun
 // or a failure to retry after a pause (one that may have landed marks its
 // changes so).
 func (s *Syncer) settle(ctx context.Context, batch, included []*changeRequest, err error, attempt int, transient *int, uncertain *bool) (bool, func()) {
-	var te *TransientError
 	switch {
 	case err == nil:
 		return s.written(included)
 	case errors.Is(err, ErrConflict):
 		return s.conflicted(ctx, batch, included, err, attempt)
-	case errors.As(err, &te) && te.Rejected:
-		// Certainly not applied.
+	case NotWritten(err):
+		// Certainly not applied: a 429, a 403, a lock that cannot be taken.
 	default:
-		// A lost response, or a write cut short: it may have landed.
+		// A lost response, a 5xx, or a write cut short: it may have landed.
 		*uncertain = true
 		for _, r := range included {
 			r.set(func() { r.maybe = true })

@@ -1,7 +1,8 @@
 // Package webrelease publishes a built frontend release (scripts/build-frontend.sh) into the bucket of
 // modules/static-web: every file under <frontend>/<release>/ with the Content-Type and Cache-Control of
-// the module's content-types.json, create-only (a published file is never overwritten), index.html
-// last (so a release whose index.html is in the bucket is complete).
+// the module's content-types.json, create-only (a published file is never overwritten), the top-level
+// index.html last (so a release whose index.html is in the bucket is complete). Another build of a
+// published release is refused before anything is uploaded.
 package webrelease
 
 import (
@@ -64,5 +65,6 @@ func (m *Mapping) Headers(name string) (contentType, cacheControl string) {
 	return contentType, m.CacheControl[kind]
 }
 
-// IsEntry reports whether name is an entry file (index.html): published last, served no-cache.
+// IsEntry reports whether name is an entry file (index.html), served no-cache. The top-level one is
+// published last.
 func (m *Mapping) IsEntry(name string) bool { return slices.Contains(m.EntryFiles, path.Base(name)) }

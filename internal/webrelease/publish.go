@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/googleapi"
+	"google.golang.org/api/iterator"
 )
 
 // Manifest is the release.json scripts/build-frontend.sh writes into a build.
@@ -37,7 +39,13 @@ type Report struct {
 
 // Publish uploads dir as <frontend>/<release>/ into bucket. It refuses a build whose release.json names
 // another release, never overwrites an object (create-only uploads; an object already there with the
-// same bytes is left as it is, with other bytes it is an error), and writes index.html last.
+// same bytes is left as it is), and writes the top-level index.html last, so that its presence in the
+// bucket means the release is complete.
+//
+// Whether the build may be published is decided before anything is uploaded, from one listing of the
+// release's prefix: a file the bucket holds with other bytes, or (once the release is complete) a file
+// the bucket lacks, means this is another build of a published release, and nothing is written. A
+// publish that failed part-way (no top-level index.html yet) is finished by running it again.
 func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, frontend, release, dir string) (Report, error) {
 	var rep Report
 	if err := checkBuild(frontend, release, dir); err != nil {
@@ -47,13 +55,41 @@ func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, fron
 	if err != nil {
 		return rep, err
 	}
+	prefix := frontend + "/" + release + "/"
+	published, err := publishedMD5s(ctx, bucket, prefix)
+	if err != nil {
+		return rep, err
+	}
+	bodies := make(map[string][]byte, len(files))
+	var conflicts, missing []string
 	for _, f := range files {
-		name := frontend + "/" + release + "/" + f
 		body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
 		if err != nil {
 			return rep, err
 		}
-		written, err := putIfAbsent(ctx, bucket, m, name, body)
+		bodies[f] = body
+		sum := md5.Sum(body) //nolint:gosec // see the import
+		switch have, ok := published[prefix+f]; {
+		case !ok:
+			missing = append(missing, f)
+		case !bytes.Equal(have, sum[:]):
+			conflicts = append(conflicts, prefix+f)
+		}
+	}
+	if len(conflicts) > 0 {
+		verb := "is"
+		if len(conflicts) > 1 {
+			verb = "are"
+		}
+		return rep, fmt.Errorf("%s %s already published with other bytes: a release is never overwritten; publish the new build under a new release name. Nothing was uploaded", strings.Join(conflicts, ", "), verb)
+	}
+	if _, complete := published[prefix+topLevelEntry(m, files)]; complete && len(missing) > 0 {
+		return rep, fmt.Errorf("%s is already published (its %s is in the bucket) and this build has files it lacks: %s. A published release is never changed; publish the new build under a new release name. Nothing was uploaded",
+			strings.TrimSuffix(prefix, "/"), topLevelEntry(m, files), strings.Join(missing, ", "))
+	}
+	for _, f := range files {
+		name := prefix + f
+		written, err := putIfAbsent(ctx, bucket, m, name, bodies[f])
 		if err != nil {
 			return rep, err
 		}
@@ -64,6 +100,22 @@ func Publish(ctx context.Context, bucket *storage.BucketHandle, m *Mapping, fron
 		}
 	}
 	return rep, nil
+}
+
+// publishedMD5s lists what the bucket holds under prefix: object name -> MD5.
+func publishedMD5s(ctx context.Context, bucket *storage.BucketHandle, prefix string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	it := bucket.Objects(ctx, &storage.Query{Prefix: prefix})
+	for {
+		attrs, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing %s in the bucket: %w", prefix, err)
+		}
+		out[attrs.Name] = attrs.MD5
+	}
 }
 
 // checkBuild checks the names and that dir is the build of that frontend's
@@ -90,8 +142,11 @@ func checkBuild(frontend, release, dir string) error {
 }
 
 // releaseFiles lists the files under dir, slash-separated, in upload order:
-// entry files (index.html) last, so that their presence in the bucket means
-// the release is complete. A build without a top-level entry file is refused.
+// the top-level entry files (index.html) last, so that their presence in the
+// bucket means the release is complete. An entry file deeper in the build
+// (zz/index.html) is an ordinary file: written last, it would leave a
+// release that looks complete while it is not. A build without a top-level
+// entry file is refused.
 func releaseFiles(m *Mapping, dir string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -112,20 +167,30 @@ func releaseFiles(m *Mapping, dir string) ([]string, error) {
 		return nil, err
 	}
 	sort.SliceStable(files, func(i, j int) bool {
-		ei, ej := m.IsEntry(files[i]), m.IsEntry(files[j])
+		ei, ej := isTopLevelEntry(m, files[i]), isTopLevelEntry(m, files[j])
 		if ei != ej {
 			return !ei
 		}
 		return files[i] < files[j]
 	})
-	hasEntry := false
-	for _, f := range files {
-		hasEntry = hasEntry || (m.IsEntry(f) && filepath.Dir(filepath.FromSlash(f)) == ".")
-	}
-	if !hasEntry {
+	if topLevelEntry(m, files) == "" {
 		return nil, fmt.Errorf("%s has no index.html: not a frontend build", dir)
 	}
 	return files, nil
+}
+
+func isTopLevelEntry(m *Mapping, f string) bool { return !strings.Contains(f, "/") && m.IsEntry(f) }
+
+// topLevelEntry is the build's top-level entry file ("" if it has none): the
+// last one written, whose presence marks the release complete.
+func topLevelEntry(m *Mapping, files []string) string {
+	entry := ""
+	for _, f := range files {
+		if isTopLevelEntry(m, f) {
+			entry = f
+		}
+	}
+	return entry
 }
 
 // putIfAbsent writes the object only if it does not exist. An existing object with the same MD5 is left

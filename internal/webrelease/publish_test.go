@@ -1,10 +1,17 @@
 package webrelease
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/store"
@@ -136,6 +143,114 @@ func TestPublishRefusesMislabelledBuilds(t *testing.T) {
 		_, err := publish(c.frontend, c.release, c.dir)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s/%s: %v, want an error saying %q", c.frontend, c.release, err, c.want)
+		}
+	}
+}
+
+// setupVia is setup with the emulator behind front, which may refuse
+// requests.
+func setupVia(t *testing.T, front func(upstream http.Handler) http.Handler) (*fakegcs.Server, func(frontend, release, dir string) (Report, error)) {
+	t.Helper()
+	fake := fakegcs.Start(t, bucket)
+	u, err := url.Parse(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(front(httputil.NewSingleHostReverseProxy(u)))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	client, err := store.NewGCSClient(ctx, store.GCSConfig{Endpoint: srv.URL + "/storage/v1/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	m := mapping(t)
+	return fake, func(frontend, release, dir string) (Report, error) {
+		return Publish(ctx, client.Bucket(bucket), m, frontend, release, dir)
+	}
+}
+
+// refusedObject is the object refusingUploads refuses.
+const refusedObject = "dash/v1.4.0/zz/index.html"
+
+// refusingUploads answers 403 to every upload of refusedObject while refuse
+// is set, as GCS does for an account that may not write there.
+func refusingUploads(refuse *atomic.Bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/upload/") {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if refuse.Load() && bytes.Contains(body, []byte(`"name":"`+refusedObject+`"`)) {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusForbidden)
+					_, _ = io.WriteString(w, `{"error":{"code":403,"message":"forbidden"}}`)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Only the top-level index.html marks a release complete: an index.html
+// deeper in the build is an ordinary file, uploaded before it.
+func TestPublishWritesOnlyTheTopLevelEntryLast(t *testing.T) {
+	var refuse atomic.Bool
+	fake, publish := setupVia(t, refusingUploads(&refuse))
+	dir := build(t, "dash", "v1.4.0", map[string]string{
+		"index.html":                 "top",
+		"zz/index.html":              "nested",
+		"aa/index.html":              "nested too",
+		"static/js/main.1a2b3c4d.js": "a",
+	})
+	refuse.Store(true)
+	if _, err := publish("dash", "v1.4.0", dir); err == nil {
+		t.Fatal("the refused upload of zz/index.html did not fail the publish")
+	}
+	if fake.Get(t, bucket, "dash/v1.4.0/index.html") != nil {
+		t.Error("index.html was written although zz/index.html is missing: the release looks complete")
+	}
+	// Run again once the upload is allowed: the publish completes, with the
+	// top-level index.html last.
+	refuse.Store(false)
+	rep, err := publish("dash", "v1.4.0", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(append([]string(nil), rep.Unchanged...), rep.Uploaded...)
+	if n := len(rep.Uploaded); n == 0 || rep.Uploaded[n-1] != "dash/v1.4.0/index.html" {
+		t.Errorf("uploaded %v, want dash/v1.4.0/index.html last", rep.Uploaded)
+	}
+	if len(all) != 5 {
+		t.Errorf("uploaded %v and found %v, want all 5 files", rep.Uploaded, rep.Unchanged)
+	}
+}
+
+// A publish that is refused uploads nothing: a build that differs from the
+// published release must not leave its files in the live release.
+func TestRefusedPublishUploadsNothing(t *testing.T) {
+	fake, publish := setup(t)
+	first := build(t, "explorer", "v2.1.0", map[string]string{"index.html": "first", "static/js/main.aaaaaaaa.js": "a"})
+	if _, err := publish("explorer", "v2.1.0", first); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"other bytes", map[string]string{"index.html": "rebuilt", "static/js/main.aaaaaaaa.js": "a", "static/js/main.bbbbbbbb.js": "b"},
+			"explorer/v2.1.0/index.html is already published with other bytes"},
+		{"the same entry file, more files", map[string]string{"index.html": "first", "static/js/main.aaaaaaaa.js": "a", "static/js/main.bbbbbbbb.js": "b"},
+			"explorer/v2.1.0 is already published (its index.html is in the bucket) and this build has files it lacks: static/js/main.bbbbbbbb.js"},
+	} {
+		rep, err := publish("explorer", "v2.1.0", build(t, "explorer", "v2.1.0", tt.files))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want an error with %q", tt.name, err, tt.want)
+		}
+		if len(rep.Uploaded) != 0 || fake.Get(t, bucket, "explorer/v2.1.0/static/js/main.bbbbbbbb.js") != nil {
+			t.Errorf("%s: the refused build uploaded %v into the published release", tt.name, rep.Uploaded)
 		}
 	}
 }

@@ -224,16 +224,16 @@ resource "cloudflare_dns_record" "discovery" {
   comment = "Spacemesh discovery service (managed by Terraform, modules/discovery)"
 }
 
-# The zone's SSL mode: Full (strict). In Flexible mode Cloudflare talks plain http to the origins and
-# their http->https redirects (this load balancer's, the ingress controller's) loop forever; Full
-# without strict accepts any certificate. Every origin here presents a valid one. The setting is the
-# whole zone's: opt out (manage_zone_ssl = false) when the zone is shared and managed elsewhere.
-resource "cloudflare_zone_setting" "ssl" {
-  count = var.manage_zone_ssl ? 1 : 0
+# The zone's SSL mode (Full (strict)) is a setting of the whole zone: it has one owner per zone, the
+# root configuration (examples/testnet main.tf), not this module, which a root may use more than once
+# on one zone (the devnets' document). Earlier versions set it here: the state forgets it without
+# changing the zone (the root that owns it now takes it over with a moved block).
+removed {
+  from = cloudflare_zone_setting.ssl
 
-  zone_id    = var.cloudflare_zone_id
-  setting_id = "ssl"
-  value      = "strict"
+  lifecycle {
+    destroy = false
+  }
 }
 
 resource "cloudflare_dns_record" "certificate_authorization" {
@@ -249,7 +249,9 @@ resource "cloudflare_dns_record" "certificate_authorization" {
 # --- monitoring --------------------------------------------------------------------------------
 
 # The permanent URL is the one address Smapp hard-codes: it is probed from Google's checkers, and
-# passes only when it answers with a JSON array (the document; [] before the first network).
+# passes only when it answers with a JSON array (the document). Until the first network's entry is
+# written there is no document and the URL answers 404, so the check fails (and alerts) until then;
+# once written the object is never deleted, so a document with no networks left is [].
 resource "google_monitoring_uptime_check_config" "discovery" {
   project      = var.project_id
   display_name = "spacemesh discovery (${local.public_url})"
@@ -326,23 +328,31 @@ resource "google_monitoring_alert_policy" "discovery" {
     }
   }
 
-  conditions {
-    display_name = "The certificate of ${local.hostname} expires in less than ${var.certificate_expiry_days} days"
-    condition_threshold {
-      filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires\" AND ${local.discovery_check_filter}"
-      comparison      = "COMPARISON_LT"
-      threshold_value = var.certificate_expiry_days
-      duration        = "600s"
+  # The uptime checkers see the certificate of whoever answers TLS: Cloud Monitoring computes the expiry
+  # "based on the server certificate received in the final response"
+  # (https://cloud.google.com/monitoring/uptime-checks#about-uptime-checks). Behind Cloudflare's proxy
+  # that is Cloudflare's edge certificate, so this condition is kept only for a name Cloudflare does not
+  # proxy; the load balancer's own (Google-managed) certificate is watched by the certificate policy below.
+  dynamic "conditions" {
+    for_each = var.proxied ? [] : [local.hostname]
+    content {
+      display_name = "The certificate of ${local.hostname} expires in less than ${var.certificate_expiry_days} days"
+      condition_threshold {
+        filter          = "metric.type=\"monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires\" AND ${local.discovery_check_filter}"
+        comparison      = "COMPARISON_LT"
+        threshold_value = var.certificate_expiry_days
+        duration        = "600s"
 
-      aggregations {
-        alignment_period     = "1200s"
-        per_series_aligner   = "ALIGN_NEXT_OLDER"
-        cross_series_reducer = "REDUCE_MIN"
-        group_by_fields      = ["resource.label.host"]
-      }
+        aggregations {
+          alignment_period     = "1200s"
+          per_series_aligner   = "ALIGN_NEXT_OLDER"
+          cross_series_reducer = "REDUCE_MIN"
+          group_by_fields      = ["resource.label.host"]
+        }
 
-      trigger {
-        count = 1
+        trigger {
+          count = 1
+        }
       }
     }
   }
@@ -359,6 +369,51 @@ resource "google_monitoring_alert_policy" "discovery" {
       (`${var.name_prefix}-cert`, authorised by the DNS record in Cloudflare), the object
       gs://${var.bucket_name}/${var.object_name} and its public read, and Cloudflare's proxy for
       ${local.hostname}.
+    EOT
+    mime_type = "text/markdown"
+  }
+}
+
+# The Google-managed certificate of the load balancer (the origin behind Cloudflare): Certificate
+# Manager logs certificates_expiry entries with state CLOSE_TO_EXPIRY daily from 5-10 days before a
+# Google-managed certificate expires, and EXPIRED after (Certificate Manager, Logs and metrics:
+# https://cloud.google.com/certificate-manager/docs/logs-metrics). Renewal is automatic, so an entry
+# means it is stuck (usually the DNS authorisation record). A log-match condition needs a policy of
+# its own.
+resource "google_monitoring_alert_policy" "certificate" {
+  project               = var.project_id
+  display_name          = "Spacemesh discovery: certificate ${google_certificate_manager_certificate.discovery.name} expiring"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = { app = "spacemesh-discovery" }
+
+  conditions {
+    display_name = "Certificate Manager reports ${google_certificate_manager_certificate.discovery.name} close to expiry or expired"
+    condition_matched_log {
+      filter = join(" AND ", [
+        "logName=\"projects/${var.project_id}/logs/certificatemanager.googleapis.com%2Fcertificates_expiry\"",
+        "jsonPayload.state=(\"CLOSE_TO_EXPIRY\" OR \"EXPIRED\")",
+        # The certificate's name, wherever the entry carries it.
+        "\"${google_certificate_manager_certificate.discovery.name}\"",
+      ])
+    }
+  }
+
+  alert_strategy {
+    notification_rate_limit {
+      period = "86400s"
+    }
+    auto_close = "604800s"
+  }
+
+  documentation {
+    subject   = "Spacemesh discovery: the certificate of ${local.hostname} is not renewing"
+    content   = <<-EOT
+      Certificate Manager reports the Google-managed certificate `${google_certificate_manager_certificate.discovery.name}`
+      (${local.hostname}) close to expiry or expired. Check its DNS authorisation
+      (`${google_certificate_manager_dns_authorization.discovery.name}`: the CNAME record in Cloudflare must
+      exist and must not be proxied) and `gcloud certificate-manager certificates describe ${google_certificate_manager_certificate.discovery.name}`.
     EOT
     mime_type = "text/markdown"
   }

@@ -181,10 +181,3 @@ variable "bucket_deletion_policy" {
     error_message = "bucket_deletion_policy must be PREVENT, ABANDON or DELETE."
   }
 }
-
-variable "manage_zone_ssl" {
-  description = "Set the Cloudflare zone's SSL mode to Full (strict). Turn off for a zone shared with other services and managed elsewhere (then make sure it is Full (strict) there: Flexible makes every https redirect loop)."
-  type        = bool
-  default     = true
-  nullable    = false
-}

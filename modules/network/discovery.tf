@@ -45,5 +45,6 @@ resource "spacemesh_discovery_entry" "this" {
     google_monitoring_slo.availability,
     google_monitoring_alert_policy.slo_burn,
     google_monitoring_alert_policy.resources,
+    google_monitoring_alert_policy.cert_manager_certificates,
   ]
 }

@@ -188,9 +188,27 @@ resource "google_monitoring_alert_policy" "slo_burn" {
   }
 }
 
-# What fails slowly: a certificate nearing expiry on any public host (cert-manager or Secret Manager
-# rotation stuck), and an API node's disk filling up (a full disk stops the node; the resize is a
-# manual runbook, so it needs notice).
+# Certificates are watched where they are served from, the origin. An uptime check computes the
+# expiry "based on the server certificate received in the final response" (Cloud Monitoring, Create
+# public uptime checks: https://cloud.google.com/monitoring/uptime-checks#about-uptime-checks): behind
+# Cloudflare's proxy that is Cloudflare's edge certificate, which says nothing about ours. So:
+# - the hosts Cloudflare does not proxy (the API host, which carries gRPC) are watched by their uptime
+#   checks' time_until_ssl_cert_expires;
+# - a proxied host (the stats API) served from the same Secret (tls.secret_manager,
+#   tls.existing_secret_name) is covered by the API host's check: one certificate covers both;
+# - with cert-manager each Ingress has a certificate of its own: watched through cert-manager's
+#   certmanager_certificate_expiration_timestamp_seconds (Unix time; cert-manager pkg/metrics,
+#   labels name and namespace) in Managed Service for Prometheus, which renames a scraped metric's
+#   namespace label exported_namespace (it is the target's resource label there). It needs
+#   cert-manager's metrics collected (a PodMonitoring of its controller, port 9402).
+locals {
+  origin_cert_endpoints = { for k, e in local.endpoints : k => e if !local.dns_records[e.record].proxied && !e.grpc }
+  cert_manager_query    = "min by (name) (certmanager_certificate_expiration_timestamp_seconds{exported_namespace=\"${local.namespace}\"}) - time() < ${var.alerts.certificate_expiry_days * 86400}"
+}
+
+# What fails slowly: a certificate nearing expiry (cert-manager or Secret Manager rotation stuck),
+# and an API node's disk filling up (a full disk stops the node; the resize is a manual runbook, so
+# it needs notice).
 resource "google_monitoring_alert_policy" "resources" {
   project               = var.project_id
   display_name          = "Spacemesh ${local.net_id}: certificate expiry and disk usage"
@@ -200,7 +218,7 @@ resource "google_monitoring_alert_policy" "resources" {
   user_labels           = { net_id = local.net_id }
 
   dynamic "conditions" {
-    for_each = local.endpoints
+    for_each = local.origin_cert_endpoints
     content {
       display_name = "${conditions.key}: certificate of ${local.hosts[conditions.value.record]} expires in less than ${var.alerts.certificate_expiry_days} days"
       condition_threshold {
@@ -262,6 +280,42 @@ resource "google_monitoring_alert_policy" "resources" {
       Certificates: check the Secret `${local.tls_secret_name}` (or cert-manager's Certificates) in
       `${local.namespace}` and its source. Disks: `kubectl -n ${local.namespace} get pvc`; grow them
       with the resize runbook in modules/network/README.md.
+    EOT
+    mime_type = "text/markdown"
+  }
+}
+
+# cert-manager's certificates of this network (see the comment above resources). A policy of its own:
+# a PromQL condition cannot share a policy with other conditions.
+resource "google_monitoring_alert_policy" "cert_manager_certificates" {
+  count = var.tls.cert_manager_cluster_issuer == null ? 0 : 1
+
+  project               = var.project_id
+  display_name          = "Spacemesh ${local.net_id}: cert-manager certificate expiry"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+  user_labels           = { net_id = local.net_id }
+
+  conditions {
+    display_name = "A cert-manager certificate in ${local.namespace} expires in less than ${var.alerts.certificate_expiry_days} days"
+    condition_prometheus_query_language {
+      query               = local.cert_manager_query
+      duration            = "600s"
+      evaluation_interval = "300s"
+    }
+  }
+
+  alert_strategy {
+    auto_close = "86400s"
+  }
+
+  documentation {
+    subject   = "Spacemesh ${local.net_id}: a cert-manager certificate is about to expire"
+    content   = <<-EOT
+      ${local.runbook}
+      `kubectl -n ${local.namespace} get certificates` and `kubectl -n ${local.namespace} describe certificate <name>`:
+      the issuer (${coalesce(var.tls.cert_manager_cluster_issuer, "-")}) is failing to renew.
     EOT
     mime_type = "text/markdown"
   }

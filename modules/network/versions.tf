@@ -19,7 +19,7 @@ terraform {
     }
     kubernetes = {
       source  = "hashicorp/kubernetes"
-      version = "~> 3.2"
+      version = ">= 3.2.1, < 4.0.0"
     }
     cloudflare = {
       source  = "cloudflare/cloudflare"

@@ -1,11 +1,45 @@
+locals {
+  # The published entries as the site's networks, in document order (public first, then the devnets'
+  # document). The data source gives "" for a key an entry lacks. What the document does not carry (the
+  # genesis time, the node's genesis id, the config's sha256, the release the API node runs) stays null.
+  published_networks = flatten([for doc in ["public", "dev"] : [for e in var.published[doc] : {
+    name                    = e.net_name
+    net_id                  = e.net_id
+    smapp_genesis_id        = e.genesis_id == "" ? null : e.genesis_id
+    config_url              = e.conf
+    min_node_release        = e.min_node_release
+    latest_node_release     = e.latest_node_release
+    min_smapp_release       = e.min_smapp_release
+    latest_smapp_release    = e.latest_smapp_release
+    smapp_base_download_url = e.smapp_base_download_url
+    node_base_download_url  = e.node_base_download_url
+    api_json_url            = e.api_json
+    api_grpc_url            = e.api_grpc
+    explorer_url            = e.explorer
+    dash_url                = e.dash
+    stats_api_url           = e.stats_api == "" ? null : e.stats_api
+    dash_api_url            = e.dash_api == "" ? null : e.dash_api
+    explorer_api_url        = e.explorer_api == "" ? null : e.explorer_api
+    dev                     = doc == "dev"
+    # A devnet's version host is named after the release it publishes (vX.Y.Z+N).
+    release_tag = e.latest_node_release
+  }]])
+  networks   = concat(local.published_networks, var.networks)
+  listed_ids = [for n in local.networks : n.net_id]
+
+  # A moving alias is served once the network it names is listed (it may be set before the network is
+  # published: the alias host appears with the network).
+  aliases = { for a, id in var.aliases : a => id if contains(local.listed_ids, id) }
+}
+
 module "site" {
   source = "./site"
 
   domain          = var.domain
-  networks        = var.networks
+  networks        = local.networks
   frontends       = var.frontends
   info_host       = var.info_host
-  aliases         = var.aliases
+  aliases         = local.aliases
   version_aliases = var.version_aliases
   title           = var.title
 }
@@ -96,16 +130,25 @@ resource "google_storage_bucket_object" "generated" {
   cache_control = each.value.cache_control
 }
 
-# Active releases published outside Terraform (scripts/publish-frontend.sh): the plan reads their
-# index.html, so routing to a release that is not in the bucket fails before anything changes. The
-# publisher writes index.html last, so its presence means the whole release is there.
-data "google_storage_bucket_object" "published_index" {
-  for_each = { for k, r in local.active_releases : k => r if !contains(keys(var.release_dirs), r) }
+# Active releases published outside Terraform (scripts/publish-frontend.sh): the plan lists the
+# bucket's release index.html objects, so routing to a release that is not in the bucket fails before
+# anything changes (the URL map's precondition). The publisher writes index.html last, so its presence
+# means the whole release is there. The bucket is named through its computed url: in the plan that
+# creates the bucket (a new workspace) the list is read during the apply, once the bucket exists, and
+# nothing is read from a bucket that is not there yet.
+data "google_storage_bucket_objects" "published" {
+  bucket     = trimprefix(google_storage_bucket.web.url, "gs://")
+  match_glob = "*/*/index.html"
+}
 
-  # The name, not the resource: read at plan time (on the very first apply, publish into the bucket
-  # after creating it with -target=google_storage_bucket.web, or let release_dirs upload the releases).
-  bucket = var.bucket_name
-  name   = "${each.value}/index.html"
+locals {
+  published_releases = toset([for o in data.google_storage_bucket_objects.published.bucket_objects : trimsuffix(o.name, "/index.html")])
+  # Active releases neither uploaded here nor in the bucket. A bucket with no release at all is a new one:
+  # its releases are published after this apply creates it (then the hosts serve them).
+  unpublished_releases = [
+    for k, r in local.active_releases : r
+    if !contains(keys(var.release_dirs), r) && !contains(local.published_releases, r) && length(local.published_releases) > 0
+  ]
 }
 
 # --- https load balancer with Cloud CDN --------------------------------------------------------
@@ -206,6 +249,11 @@ resource "google_compute_url_map" "https" {
 
   lifecycle {
     precondition {
+      condition     = length(local.unpublished_releases) == 0
+      error_message = "These active releases are not in gs://${var.bucket_name} (no <frontend>/<release>/index.html): ${jsonencode(local.unpublished_releases)}. Publish them first (scripts/publish-frontend.sh), or list them in release_dirs."
+    }
+
+    precondition {
       condition     = alltrue([for rel, dir in var.release_dirs : fileexists("${dir}/index.html") && fileexists("${dir}/release.json")])
       error_message = "Every directory in release_dirs must hold a built release (index.html and release.json, as scripts/build-frontend.sh writes them); missing in: ${jsonencode([for rel, dir in var.release_dirs : "${rel} = ${dir}" if !(fileexists("${dir}/index.html") && fileexists("${dir}/release.json"))])}."
     }
@@ -256,6 +304,38 @@ module "frontend" {
   ip_address         = google_compute_global_address.web.address
   url_map_id         = google_compute_url_map.https.id
   certificate_map_id = google_certificate_manager_certificate_map.web.id
+}
+
+# The load balancer's front moved into modules/https-frontend: state follows, nothing is replaced
+# (the same names, so a destroy and create would fail on the existing objects or take the front down).
+moved {
+  from = google_compute_ssl_policy.web
+  to   = module.frontend.google_compute_ssl_policy.this
+}
+
+moved {
+  from = google_compute_target_https_proxy.web
+  to   = module.frontend.google_compute_target_https_proxy.this
+}
+
+moved {
+  from = google_compute_global_forwarding_rule.https
+  to   = module.frontend.google_compute_global_forwarding_rule.https
+}
+
+moved {
+  from = google_compute_url_map.http_redirect
+  to   = module.frontend.google_compute_url_map.http_redirect
+}
+
+moved {
+  from = google_compute_target_http_proxy.redirect
+  to   = module.frontend.google_compute_target_http_proxy.redirect
+}
+
+moved {
+  from = google_compute_global_forwarding_rule.http
+  to   = module.frontend.google_compute_global_forwarding_rule.http
 }
 
 # --- DNS ---------------------------------------------------------------------------------------

@@ -47,3 +47,16 @@ output "release_objects" {
   description = "Every uploaded release file: object name => md5 of what was uploaded."
   value       = { for k, o in google_storage_bucket_object.release : k => o.source_md5hash }
 }
+
+output "listed_net_ids" {
+  description = "The net ids the web lists, by document (public, dev): what the published documents held when the plan was made."
+  value = {
+    public = [for n in local.networks : n.net_id if !try(n.dev, false)]
+    dev    = [for n in local.networks : n.net_id if try(n.dev, false)]
+  }
+}
+
+output "generated_objects" {
+  description = "The generated objects (info pages, index pages, the frontends' network lists): object name => content."
+  value       = { for k, o in module.site.objects : k => o.content }
+}

@@ -60,8 +60,26 @@ variable "name_prefix" {
   }
 }
 
+variable "published" {
+  description = <<-EOT
+    The published discovery documents, as the spacemesh_discovery data source reads them: public = the entries of
+    the public document (data.spacemesh_discovery.x.entries), dev = those of the devnets' document. Every network
+    the web serves (frontend lists, info pages, per-network hosts and their DNS records, the index) comes from
+    here, in document order: a network is on the web only once its entry is published, and leaves it with its
+    entry. Nothing here refers to a network's module, so adding or retiring a network block changes nothing in this
+    module's plan until the document has changed. Read in the same plan as the web is rendered, so the web shows
+    the document as it was when the plan began: a change to the document reaches the web in the next run.
+  EOT
+  type = object({
+    public = optional(list(any), [])
+    dev    = optional(list(any), [])
+  })
+  default  = {}
+  nullable = false
+}
+
 variable "networks" {
-  description = "The live networks, in the order the frontends list them: see modules/static-web/site (pass spacemesh_network objects merged with dev = true for devnets and the network module's frontend API URLs)."
+  description = "Further networks, listed after the published ones (in the order the frontends list them): objects as modules/static-web/site takes them, e.g. a network published by another tool. Prefer published."
   type        = any
   default     = []
 }

@@ -1,6 +1,8 @@
 // Command contractcheck reports every way a discovery document fails one of
 // Spacemesh's clients (Smapp, smcli, explorer-frontend, dash-frontend), from
-// the JSON Schemas in internal/clientcontract. It exits 1 on a violation.
+// the JSON Schemas in internal/clientcontract and its rules between entries
+// (a dashAPI or a config file name two networks share). It exits 1 on a
+// violation.
 //
 //	go run ./tools/contractcheck networks.json
 package main

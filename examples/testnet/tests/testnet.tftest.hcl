@@ -1,8 +1,24 @@
 # The production root with every provider mocked (the spacemesh provider too: it would fetch the
-# networks' configs). scripts/test-modules.sh reads the plan of plan_two_networks (-verbose) and
+# networks' configs and read the documents). scripts/test-modules.sh appends the lifecycle runs of
+# scripts/lifecycle/ to a copy of everything above the first run (adding, retiring a network). scripts/test-modules.sh reads the plan of plan_two_networks (-verbose) and
 # reports how many resources it creates.
 
 mock_provider "google" {
+  # Values the modules index into when they are applied (the lifecycle runs apply this root).
+  mock_resource "google_certificate_manager_dns_authorization" {
+    defaults = {
+      dns_resource_record = [{
+        name = "_acme-challenge.host.example.org."
+        type = "CNAME"
+        data = "0f1e2d3c.1.authorize.certificatemanager.goog."
+      }]
+    }
+  }
+  mock_resource "google_compute_global_address" {
+    defaults = {
+      address = "198.51.100.9"
+    }
+  }
   mock_data "google_container_cluster" {
     defaults = {
       endpoint = "203.0.113.1"
@@ -36,6 +52,96 @@ mock_provider "spacemesh" {
   }
 }
 
+# The published documents (module.published reads them): the web is rendered from them.
+override_module {
+  target = module.published
+  outputs = {
+    net_ids = { public = [118, 119], dev = [401] }
+    entries = {
+      public = [
+        {
+          net_id                  = 118
+          net_name                = "TweedleDee Open Testnet 118"
+          conf                    = "https://configs.example.org/testnet-118.json"
+          api_json                = "https://118.api.example.org"
+          api_grpc                = "https://118.api.example.org"
+          explorer                = "https://118.explore.example.org/"
+          dash                    = "https://118.dash.example.org/"
+          min_node_release        = "1.7.0"
+          latest_node_release     = "1.7.6"
+          min_smapp_release       = "1.6.0"
+          latest_smapp_release    = "1.7.2"
+          smapp_base_download_url = "https://smapp.example.org/dist"
+          node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+          genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f18"
+          stats_api               = "https://118.stats.example.org"
+          dash_api                = "https://118.stats.example.org/#dash-118"
+          explorer_api            = "https://118.stats.example.org"
+          extra                   = {}
+        },
+        {
+          net_id                  = 119
+          net_name                = "TweedleDum Open Testnet 119"
+          conf                    = "https://configs.example.org/testnet-119.json"
+          api_json                = "https://119.api.example.org"
+          api_grpc                = "https://119.api.example.org"
+          explorer                = "https://119.explore.example.org/"
+          dash                    = "https://119.dash.example.org/"
+          min_node_release        = "1.7.0"
+          latest_node_release     = "1.7.6"
+          min_smapp_release       = "1.6.0"
+          latest_smapp_release    = "1.7.2"
+          smapp_base_download_url = "https://smapp.example.org/dist"
+          node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+          genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f19"
+          stats_api               = "https://119.stats.example.org"
+          dash_api                = "https://119.stats.example.org/#dash-119"
+          explorer_api            = "https://119.stats.example.org"
+          extra                   = {}
+        },
+      ]
+      dev = [
+        {
+          net_id                  = 401
+          net_name                = "Devnet 401"
+          conf                    = "https://configs.example.org/devnet-401.json"
+          api_json                = "https://401.api.example.org"
+          api_grpc                = "https://401.api.example.org"
+          explorer                = "https://401.explore-dev.example.org/"
+          dash                    = "https://401.dash-dev.example.org/"
+          min_node_release        = "1.2.3"
+          latest_node_release     = "1.2.3+1"
+          min_smapp_release       = "1.7.2"
+          latest_smapp_release    = "1.7.2"
+          smapp_base_download_url = "https://smapp.example.org/dist"
+          node_base_download_url  = "https://downloads.example.org/go-spacemesh"
+          genesis_id              = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f40"
+          stats_api               = "https://401.stats.example.org"
+          dash_api                = "https://401.stats.example.org/#dash-401"
+          explorer_api            = "https://401.stats.example.org"
+          extra                   = {}
+        },
+      ]
+    }
+  }
+}
+
+
+# Read again after the apply (the check that the web lists what is published).
+override_data {
+  target = data.spacemesh_discovery.public_now
+  values = {
+    net_ids = [118, 119]
+  }
+}
+
+override_data {
+  target = data.spacemesh_discovery.dev_now
+  values = {
+    net_ids = [401]
+  }
+}
+
 mock_provider "http" {
   mock_data "http" {
     override_during = plan
@@ -50,21 +156,30 @@ override_resource {
   target          = module.testnet_118.spacemesh_network.this
   override_during = plan
   values = {
-    api_host         = "118.api.example.org"
-    stats_api_host   = "118.stats.example.org"
-    stats_api_url    = "https://118.stats.example.org"
-    explorer_api_url = "https://118.stats.example.org"
-    dash_api_url     = "https://118.stats.example.org/#dash-118"
-    labels_per_unit  = 4096
-    allowed_origins  = ["https://118.explore.example.org", "https://118.dash.example.org"]
-    explorer_host    = "118.explore.example.org"
-    dash_host        = "118.dash.example.org"
-    api_json_url     = "https://118.api.example.org"
-    api_grpc_url     = "https://118.api.example.org"
-    explorer_url     = "https://118.explore.example.org/"
-    dash_url         = "https://118.dash.example.org/"
-    hrp              = "stest"
-    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
+    api_host               = "118.api.example.org"
+    stats_api_host         = "118.stats.example.org"
+    stats_api_url          = "https://118.stats.example.org"
+    explorer_api_url       = "https://118.stats.example.org"
+    dash_api_url           = "https://118.stats.example.org/#dash-118"
+    labels_per_unit        = 4096
+    allowed_origins        = ["https://118.explore.example.org", "https://118.dash.example.org"]
+    explorer_host          = "118.explore.example.org"
+    dash_host              = "118.dash.example.org"
+    api_json_url           = "https://118.api.example.org"
+    api_grpc_url           = "https://118.api.example.org"
+    explorer_url           = "https://118.explore.example.org/"
+    dash_url               = "https://118.dash.example.org/"
+    hrp                    = "stest"
+    id                     = "118"
+    api_node_version       = "1.7.6"
+    genesis_time           = "2026-09-01T12:00:00Z"
+    layer_duration         = "5m0s"
+    layers_per_epoch       = 288
+    layer_duration_seconds = 300
+    genesis_id             = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f48"
+    smapp_genesis_id       = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f0118"
+    config_sha256          = "0000000000000000000000000000000000000000000000000000000000000118"
+    api_node_config        = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 118
       net_name                = "Open Testnet 118"
@@ -91,21 +206,30 @@ override_resource {
   target          = module.testnet_119.spacemesh_network.this
   override_during = plan
   values = {
-    api_host         = "119.api.example.org"
-    stats_api_host   = "119.stats.example.org"
-    stats_api_url    = "https://119.stats.example.org"
-    explorer_api_url = "https://119.stats.example.org"
-    dash_api_url     = "https://119.stats.example.org/#dash-119"
-    labels_per_unit  = 4096
-    allowed_origins  = ["https://119.explore.example.org", "https://119.dash.example.org"]
-    explorer_host    = "119.explore.example.org"
-    dash_host        = "119.dash.example.org"
-    api_json_url     = "https://119.api.example.org"
-    api_grpc_url     = "https://119.api.example.org"
-    explorer_url     = "https://119.explore.example.org/"
-    dash_url         = "https://119.dash.example.org/"
-    hrp              = "stest"
-    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
+    api_host               = "119.api.example.org"
+    stats_api_host         = "119.stats.example.org"
+    stats_api_url          = "https://119.stats.example.org"
+    explorer_api_url       = "https://119.stats.example.org"
+    dash_api_url           = "https://119.stats.example.org/#dash-119"
+    labels_per_unit        = 4096
+    allowed_origins        = ["https://119.explore.example.org", "https://119.dash.example.org"]
+    explorer_host          = "119.explore.example.org"
+    dash_host              = "119.dash.example.org"
+    api_json_url           = "https://119.api.example.org"
+    api_grpc_url           = "https://119.api.example.org"
+    explorer_url           = "https://119.explore.example.org/"
+    dash_url               = "https://119.dash.example.org/"
+    hrp                    = "stest"
+    id                     = "119"
+    api_node_version       = "1.7.6"
+    genesis_time           = "2026-09-01T12:00:00Z"
+    layer_duration         = "5m0s"
+    layers_per_epoch       = 288
+    layer_duration_seconds = 300
+    genesis_id             = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f49"
+    smapp_genesis_id       = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f0119"
+    config_sha256          = "0000000000000000000000000000000000000000000000000000000000000119"
+    api_node_config        = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"},\"post\":{\"post-labels-per-unit\":4096}}"
     discovery_entry = {
       net_id                  = 119
       net_name                = "Open Testnet 119"
@@ -132,21 +256,30 @@ override_resource {
   target          = module.devnet_401.spacemesh_network.this
   override_during = plan
   values = {
-    api_host         = "401.api.example.org"
-    stats_api_host   = "401.stats.example.org"
-    stats_api_url    = "https://401.stats.example.org"
-    explorer_api_url = "https://401.stats.example.org"
-    dash_api_url     = "https://401.stats.example.org/#dash-401"
-    labels_per_unit  = 1024
-    allowed_origins  = ["https://401.explore-dev.example.org", "https://401.dash-dev.example.org"]
-    explorer_host    = "401.explore-dev.example.org"
-    dash_host        = "401.dash-dev.example.org"
-    api_json_url     = "https://401.api.example.org"
-    api_grpc_url     = "https://401.api.example.org"
-    explorer_url     = "https://401.explore-dev.example.org/"
-    dash_url         = "https://401.dash-dev.example.org/"
-    hrp              = "stest"
-    api_node_config  = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
+    api_host               = "401.api.example.org"
+    stats_api_host         = "401.stats.example.org"
+    stats_api_url          = "https://401.stats.example.org"
+    explorer_api_url       = "https://401.stats.example.org"
+    dash_api_url           = "https://401.stats.example.org/#dash-401"
+    labels_per_unit        = 1024
+    allowed_origins        = ["https://401.explore-dev.example.org", "https://401.dash-dev.example.org"]
+    explorer_host          = "401.explore-dev.example.org"
+    dash_host              = "401.dash-dev.example.org"
+    api_json_url           = "https://401.api.example.org"
+    api_grpc_url           = "https://401.api.example.org"
+    explorer_url           = "https://401.explore-dev.example.org/"
+    dash_url               = "https://401.dash-dev.example.org/"
+    hrp                    = "stest"
+    id                     = "401"
+    api_node_version       = "1.2.3"
+    genesis_time           = "2026-09-01T12:00:00Z"
+    layer_duration         = "5m0s"
+    layers_per_epoch       = 288
+    layer_duration_seconds = 300
+    genesis_id             = "3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f40"
+    smapp_genesis_id       = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f0401"
+    config_sha256          = "0000000000000000000000000000000000000000000000000000000000000401"
+    api_node_config        = "{\"api\":{\"grpc-public-listener\":\"0.0.0.0:9092\",\"grpc-private-listener\":\"127.0.0.1:9093\",\"grpc-json-listener\":\"0.0.0.0:9091\"}}"
     discovery_entry = {
       net_id                  = 401
       net_name                = "Devnet 401"

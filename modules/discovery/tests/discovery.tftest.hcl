@@ -201,14 +201,44 @@ run "discovery_url_monitored" {
     error_message = "The permanent URL is probed over https and must answer with a JSON array."
   }
 
+  # Proxied (the default): the uptime checkers see Cloudflare's edge certificate, so no condition
+  # reads it; the load balancer's Google-managed certificate is watched through Certificate Manager's
+  # expiry log.
   assert {
     condition = (
       tolist(google_monitoring_alert_policy.discovery.notification_channels) == tolist(["projects/sm-web-test/notificationChannels/42"]) &&
+      length(google_monitoring_alert_policy.discovery.conditions) == 1 &&
+      !strcontains(jsonencode(google_monitoring_alert_policy.discovery.conditions), "time_until_ssl_cert_expires")
+    )
+    error_message = "Behind Cloudflare's proxy the discovery URL alerts when down, and never on the certificate the uptime checkers see (Cloudflare's)."
+  }
+
+  assert {
+    condition = (
+      tolist(google_monitoring_alert_policy.certificate.notification_channels) == tolist(["projects/sm-web-test/notificationChannels/42"]) &&
+      strcontains(google_monitoring_alert_policy.certificate.conditions[0].condition_matched_log[0].filter, "logs/certificatemanager.googleapis.com%2Fcertificates_expiry") &&
+      strcontains(google_monitoring_alert_policy.certificate.conditions[0].condition_matched_log[0].filter, "CLOSE_TO_EXPIRY") &&
+      strcontains(google_monitoring_alert_policy.certificate.conditions[0].condition_matched_log[0].filter, "\"spacemesh-discovery-cert\"")
+    )
+    error_message = "The load balancer's Google-managed certificate (the origin's) alerts from Certificate Manager's expiry log."
+  }
+}
+
+# A name Cloudflare does not proxy: the uptime checkers see the load balancer's certificate itself.
+run "dns_only_certificate_from_the_uptime_check" {
+  command = plan
+
+  variables {
+    proxied = false
+  }
+
+  assert {
+    condition = (
       length(google_monitoring_alert_policy.discovery.conditions) == 2 &&
       strcontains(google_monitoring_alert_policy.discovery.conditions[1].condition_threshold[0].filter, "uptime_check/time_until_ssl_cert_expires") &&
       google_monitoring_alert_policy.discovery.conditions[1].condition_threshold[0].threshold_value == 21
     )
-    error_message = "The discovery URL alerts when down and when its certificate is about to expire."
+    error_message = "A DNS-only discovery URL alerts when its certificate, as its uptime check sees it, is about to expire."
   }
 }
 
@@ -218,26 +248,4 @@ run "rejects_bad_notification_channels" {
     notification_channels = ["ops@example.org"]
   }
   expect_failures = [var.notification_channels]
-}
-
-run "zone_ssl_full_strict" {
-  command = plan
-
-  assert {
-    condition     = cloudflare_zone_setting.ssl[0].setting_id == "ssl" && cloudflare_zone_setting.ssl[0].value == "strict" && cloudflare_zone_setting.ssl[0].zone_id == "0123456789abcdef0123456789abcdef"
-    error_message = "The zone's SSL mode is Full (strict): Flexible would make the origins' https redirects loop."
-  }
-}
-
-run "zone_ssl_opt_out" {
-  command = plan
-
-  variables {
-    manage_zone_ssl = false
-  }
-
-  assert {
-    condition     = length(cloudflare_zone_setting.ssl) == 0
-    error_message = "A shared zone's SSL mode can be left alone."
-  }
 }

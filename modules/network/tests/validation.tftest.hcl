@@ -155,6 +155,16 @@ run "cert_manager_issues_per_ingress" {
     )
     error_message = "With cert-manager, every host's Ingress asks the issuer for its certificate; the gRPC route shares the API host's Secret."
   }
+
+  # Each of those certificates is watched at the origin, through cert-manager's own expiry metric
+  # (the stats host is behind Cloudflare's proxy: its uptime checks see Cloudflare's certificate).
+  assert {
+    condition = (
+      length(google_monitoring_alert_policy.cert_manager_certificates) == 1 &&
+      google_monitoring_alert_policy.cert_manager_certificates[0].conditions[0].condition_prometheus_query_language[0].query == "min by (name) (certmanager_certificate_expiration_timestamp_seconds{exported_namespace=\"spacemesh-118\"}) - time() < 1814400"
+    )
+    error_message = "With cert-manager, the network's certificates alert 21 days before they expire, from cert-manager's metric."
+  }
 }
 
 run "notification_channels_are_ids" {

@@ -8,8 +8,8 @@ locals {
 
   # Devnet tags vX.Y.Z+N get the host X-Y-Z-N.<info_host>: one DNS label, valid for browsers and certificates.
   version_alias_groups = var.version_aliases ? {
-    for n in local.dev_networks : join("-", regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", coalesce(n.release_tag, n.node_release))) => tostring(n.net_id)...
-    if can(regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", coalesce(n.release_tag, n.node_release)))
+    for n in local.dev_networks : join("-", regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", try(coalesce(n.release_tag, n.node_release), ""))) => tostring(n.net_id)...
+    if can(regex("^v?([0-9]+)\\.([0-9]+)\\.([0-9]+)\\+([0-9]+)$", try(coalesce(n.release_tag, n.node_release), "")))
   } : {}
   version_aliases  = { for a, ids in local.version_alias_groups : a => ids[0] }
   version_alias_of = { for a, id in local.version_aliases : id => a }

@@ -16,16 +16,18 @@ variable "networks" {
     the explorer's per-network selection key, explorer-frontend src/store/index.jsx; the dashboard
     backend's is a wss:// URL). release_tag: the release the network was deployed for, when
     node_release is not that tag (e.g. an image reference); devnet version hosts are named after it.
+    genesis_time, genesis_id, config_sha256 and node_release are not in the discovery document: a network
+    taken from it leaves them null, and its page shows what is published.
   EOT
   type = list(object({
     name                    = string
     net_id                  = number
-    genesis_time            = string
-    genesis_id              = string
+    genesis_time            = optional(string)
+    genesis_id              = optional(string)
     smapp_genesis_id        = optional(string)
     config_url              = string
-    config_sha256           = string
-    node_release            = string
+    config_sha256           = optional(string)
+    node_release            = optional(string)
     min_node_release        = string
     latest_node_release     = string
     min_smapp_release       = string

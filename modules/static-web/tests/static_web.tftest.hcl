@@ -242,7 +242,10 @@ run "devnet_release_host_and_moving_alias" {
   }
 }
 
-run "published_release_is_checked_in_the_bucket" {
+# The active releases that this module does not upload are looked up in the bucket's listing of
+# <frontend>/<release>/index.html. Mocked computed values are unknown during a plan (the listing would
+# then be read during the apply, as on a new bucket): the bucket's url is given for these runs.
+run "unpublished_release_is_refused" {
   command = plan
 
   variables {
@@ -251,9 +254,110 @@ run "published_release_is_checked_in_the_bucket" {
     }
   }
 
+  override_resource {
+    target          = google_storage_bucket.web
+    override_during = plan
+    values          = { url = "gs://sm-web-test" }
+  }
+
+  override_data {
+    target          = data.google_storage_bucket_objects.published
+    override_during = plan
+    values = {
+      bucket_objects = [{ name = "explorer/v1.0.0/index.html", content_type = "text/html; charset=utf-8", media_link = "", self_link = "", storage_class = "STANDARD" }]
+    }
+  }
+
+  expect_failures = [google_compute_url_map.https]
+}
+
+run "published_release_is_found_in_the_bucket" {
+  command = plan
+
+  variables {
+    frontends = {
+      explorer = { app = "explorer", release = "v2.0.0", host = "explore.example.org" }
+    }
+  }
+
+  override_resource {
+    target          = google_storage_bucket.web
+    override_during = plan
+    values          = { url = "gs://sm-web-test" }
+  }
+
+  override_data {
+    target          = data.google_storage_bucket_objects.published
+    override_during = plan
+    values = {
+      bucket_objects = [{ name = "explorer/v2.0.0/index.html", content_type = "text/html; charset=utf-8", media_link = "", self_link = "", storage_class = "STANDARD" }]
+    }
+  }
+
   assert {
-    condition     = keys(data.google_storage_bucket_object.published_index) == ["explorer"] && data.google_storage_bucket_object.published_index["explorer"].name == "explorer/v2.0.0/index.html" && data.google_storage_bucket_object.published_index["explorer"].bucket == "sm-web-test"
-    error_message = "An active release that this module does not upload is looked up in the bucket at plan time (a missing index.html fails the plan)."
+    condition     = data.google_storage_bucket_objects.published.match_glob == "*/*/index.html" && google_compute_url_map.https.path_matcher[0].route_rules[0].route_action[0].url_rewrite[0].path_prefix_rewrite != null
+    error_message = "The releases' index.html objects are listed from the module's bucket, and a published release is routed."
+  }
+}
+
+# A new bucket holds no release yet: its first plan is not refused (the releases are published after
+# the apply that creates it).
+run "new_bucket_is_not_refused" {
+  command = plan
+
+  variables {
+    frontends = {
+      explorer = { app = "explorer", release = "v2.0.0", host = "explore.example.org" }
+    }
+  }
+
+  override_resource {
+    target          = google_storage_bucket.web
+    override_during = plan
+    values          = { url = "gs://sm-web-test" }
+  }
+
+  override_data {
+    target          = data.google_storage_bucket_objects.published
+    override_during = plan
+    values          = { bucket_objects = [] }
+  }
+}
+
+# The networks come from the published documents (entries as the spacemesh_discovery data source reads
+# them), in document order; what a document does not carry is left off the pages, and an alias waits
+# for its network to be published.
+run "networks_from_the_published_documents" {
+  command = plan
+
+  variables {
+    networks  = []
+    published = jsondecode(file("tests/published.json"))
+    aliases   = { test = 118, next = 120 }
+  }
+
+  assert {
+    condition = (
+      output.listed_net_ids == { public = [118, 119], dev = [401] } &&
+      contains(output.hosts, "119.explore.example.org") && contains(output.hosts, "401.explore-dev.example.org") && contains(output.hosts, "1-2-3-1.net.example.org") &&
+      [for n in jsondecode(output.generated_objects["views/public/networks.json"]) : n.netID] == [118, 119] &&
+      jsondecode(output.generated_objects["views/public/119/networks.json"])[0].dashAPI == "https://119.stats.example.org/#dash-119"
+    )
+    error_message = "The web lists the published networks, in document order, the devnets on the dev hosts: ${jsonencode(output.listed_net_ids)}"
+  }
+
+  assert {
+    condition = (
+      strcontains(output.generated_objects["info/118/index.html"], "data-field=\"smapp_genesis_id\">3b5f2a1c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f18<") &&
+      strcontains(output.generated_objects["info/118/index.html"], "data-field=\"latest_node_release\">1.7.6<") &&
+      !strcontains(output.generated_objects["info/118/index.html"], "data-field=\"genesis_time\"")
+    )
+    error_message = "An info page shows what the entry publishes and leaves off what it does not."
+  }
+
+  assert {
+    condition     = output.alias_urls == { "https://test.net.example.org/" = 118, "https://1-2-3-1.net.example.org/" = 401 }
+    error_message = "An alias naming an unpublished network (120) is not served yet."
   }
 }
 

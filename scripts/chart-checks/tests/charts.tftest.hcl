@@ -203,3 +203,17 @@ run "ingress_controller" {
     error_message = "One https entry point on 443; the controller watches Ingresses and IngressRoutes of its class only."
   }
 }
+
+# Two replicas that are not synced (not ready) must not block a node drain: the budget lets unready
+# pods be evicted whatever it says about the ready ones.
+run "api_node_disruption_budget" {
+  command = plan
+
+  assert {
+    condition = (
+      output.objects["api-node"]["PodDisruptionBudget/api-node"].spec.maxUnavailable == 1 &&
+      output.objects["api-node"]["PodDisruptionBudget/api-node"].spec.unhealthyPodEvictionPolicy == "AlwaysAllow"
+    )
+    error_message = "The API node's PodDisruptionBudget allows one voluntary disruption and always lets unready (unsynced) pods be evicted (unhealthyPodEvictionPolicy AlwaysAllow)."
+  }
+}
