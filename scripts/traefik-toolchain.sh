@@ -39,7 +39,7 @@ mkdir -p "$dir"
 exec 9>"$cache/.lock"
 flock 9
 
-if [[ -x "$bin" ]] && "$bin" version 2>/dev/null | grep -qE "^Version: +${VERSION//./\\.}$"; then
+if [[ -x "$bin" ]] && [[ "$("$bin" version 2>/dev/null | awk '$1 == "Version:" { print $2 }')" == "$VERSION" ]]; then
 	log "cached traefik $VERSION"
 else
 	log "building traefik $VERSION from ${MODULE}@${VERSION} (several minutes on 2 cores)"
