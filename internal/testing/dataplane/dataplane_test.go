@@ -93,6 +93,7 @@ type harness struct {
 	gwCalls    []gatewayCall
 	entrySeen  time.Time // when the discovery document first had the entry
 	slicesAt   time.Time // when the last EndpointSlice was created
+	routesAt   time.Time // when the gRPC and JSON routes first both answered
 	logBefore  int       // Traefik's log up to the destroy (what is checked), 0: all
 	nodes      []*Node
 	gateways   []*Gateway
@@ -826,6 +827,9 @@ func (h *harness) waitForRoutes(t *testing.T, ctx context.Context) {
 		return gerr == nil && jerr == nil && resp.StatusCode == 200
 	})
 	if ok {
+		h.mu.Lock()
+		h.routesAt = time.Now()
+		h.mu.Unlock()
 		t.Logf("the gRPC and JSON routes answered %s after the stand-ins started", time.Since(start).Round(time.Millisecond))
 	} else {
 		t.Logf("the routes did not both answer within a minute; the checks say what fails. Traefik's log:\n%s", tail(h.traefikLogFile, 40))
@@ -1168,8 +1172,9 @@ func (h *harness) checkSync(t *testing.T) {
 // checkTraefikLog: nothing Traefik reported as an error or a warning while serving the module
 // (its own log lines and those of the Kubernetes client it embeds), except two that any Traefik
 // writes: the notice about encoded characters it logs at every start (traefik v3.7.11
-// cmd/traefik/traefik.go, runCmd), and "no endpoints"/"no servers found" for the Services before
-// the test gave them EndpointSlices (pods that are not ready yet). Read up to the destroy.
+// cmd/traefik/traefik.go, runCmd), "no endpoints"/"no servers found" for the Services before
+// the test gave them EndpointSlices (pods that are not ready yet), and, before the routes first
+// answered, the lines of objects still being created. Read up to the destroy.
 func (h *harness) checkTraefikLog(t *testing.T) {
 	ansi := regexp.MustCompile(`\x1b\[[0-9;]*m`)
 	level := regexp.MustCompile(`^(\S+) (ERR|WRN|FTL|PNC) (.*)$`)
@@ -1179,7 +1184,7 @@ func (h *harness) checkTraefikLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.mu.Lock()
-	slicesAt, before := h.slicesAt, h.logBefore
+	slicesAt, routesAt, before := h.slicesAt, h.routesAt, h.logBefore
 	h.mu.Unlock()
 	if before > 0 && before < len(b) {
 		b = b[:before]
@@ -1200,6 +1205,17 @@ func (h *harness) checkTraefikLog(t *testing.T) {
 		noEndpoints := strings.HasPrefix(m[3], "Skipping service: no endpoints found") || strings.HasPrefix(m[3], `error="no servers found for `)
 		if at, err := time.Parse(time.RFC3339, m[1]); err == nil && noEndpoints &&
 			(slicesAt.IsZero() || !at.After(slicesAt.Add(time.Second))) {
+			continue
+		}
+		// While the module's objects are still being created (helm and terraform write them one by
+		// one, and the ingress status while Traefik writes it too), Traefik can see a route before
+		// the Middleware or ServersTransport it names, and lose an update race on an Ingress's
+		// status; both settle by themselves. Only before the routes first answered: after that, the
+		// same lines are faults.
+		settling := strings.HasPrefix(m[3], `error="middleware \"`) && strings.Contains(m[3], `does not exist"`) ||
+			strings.Contains(m[3], "getting RoundTripper: servers transport not found") ||
+			strings.HasPrefix(m[3], "Error while updating ingress status") && strings.Contains(m[3], "the object has been modified")
+		if at, err := time.Parse(time.RFC3339, m[1]); err == nil && settling && !routesAt.IsZero() && !at.After(routesAt) {
 			continue
 		}
 		bad = append(bad, line)

@@ -275,12 +275,16 @@ func TestForwardRelaysBothWays(t *testing.T) {
 	go Forward(front, backend.Addr().String())
 	defer func() { _ = front.Close(); _ = backend.Close() }()
 
-	c, err := net.Dial("tcp", front.Addr().String())
+	addr, ok := front.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("listener address %v is not TCP", front.Addr())
+	}
+	c, err := net.DialTCP("tcp", nil, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _ = c.Write([]byte("hello"))
-	_ = c.(*net.TCPConn).CloseWrite()
+	_ = c.CloseWrite()
 	b, err := io.ReadAll(c)
 	if err != nil || string(b) != "HELLO" {
 		t.Errorf("relayed %q, %v", b, err)
