@@ -471,6 +471,17 @@ if [[ "$ret" != "$applied119" ]]; then
 fi
 echo "delete testnet_119: its $(wc -l <<<"$ret") resources destroyed (the entry among them), nothing else" >&2
 
+# ...and 119 leaves the frontends' lists in that same apply: /networks.json of every frontend host is
+# the spacemesh provider's view of its document, rewritten with the document when the entry is removed
+# (discovery_views; the provider's TestAccDiscoveryViewsFollowTheDocument shows it on GCS and files).
+# A list rendered by Terraform from the document as the plan began would still name 119 after this
+# apply, until the next run: those answer only when the provider's list is missing (the fallback).
+state2="$(run_section "$lifelog" lifecycle_two_networks)"
+rendered="$(grep -cE 'path_prefix_rewrite += "/views/(public|dev)/' <<<"$state2" || true)"
+viewed="$(grep -cE 'path_prefix_rewrite += "/views/networks(-dev)?/' <<<"$state2" || true)"
+[[ "$rendered" == 0 && "$viewed" -gt 0 ]] || fail "after deleting the testnet_119 block the frontends must read the provider's lists (rewritten in that apply), not lists rendered before its entry left the document: $rendered routes to rendered lists, $viewed to the provider's"
+echo "delete testnet_119: the $viewed /networks.json routes read the provider's views of the documents (none a list rendered by Terraform)" >&2
+
 # Its entry gone from the document: 119 leaves every page, list and record of the web; 118 untouched.
 sec="$(section lifecycle_retire_119_unpublished)"
 gone="$(changed_in <<<"$sec")"

@@ -45,6 +45,9 @@ provider "spacemesh" {
   discovery_url = module.discovery.discovery_url
   domain        = var.domain
 
+  # The frontends' network lists beside each document, rewritten with it (served by modules/static-web).
+  discovery_views = true
+
   # After each write of the document, purge its public URLs from Cloudflare's cache
   # (token from CLOUDFLARE_API_TOKEN).
   cloudflare_zone_id    = var.cloudflare_zone_id

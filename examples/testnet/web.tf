@@ -14,6 +14,10 @@
 # info page, per-network hosts and their DNS records). Removing a block removes its entry first; the
 # next run takes it off the web. A targeted destroy of a network touches nothing here.
 #
+# Except the lists the frontends read at /networks.json: the spacemesh provider rewrites them beside the
+# document in the same write as an entry (discovery_views), so a network leaves every frontend's list,
+# and the index and info pages mark it as no longer published, in the apply that removes its entry.
+#
 # Releases: CI builds each with scripts/build-frontend.sh and publishes it with
 # scripts/publish-frontend.sh (create-only uploads, index.html last); switching is changing a release
 # below, and rolling back is changing it back. The plan fails if a release is not in the bucket.
@@ -60,8 +64,11 @@ module "web" {
 
   # In document order (the default network's entry is first: the default of explore.<domain>).
   published = module.published.entries
-  frontends = local.web_frontends
-  aliases   = { test = var.current_testnet }
+  # The frontends' /networks.json: the lists the spacemesh provider rewrites with each document
+  # (discovery_views), so a network leaves them in the apply that removes its entry.
+  network_views = module.published.views
+  frontends     = local.web_frontends
+  aliases       = { test = var.current_testnet }
 }
 
 output "web" {

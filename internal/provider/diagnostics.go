@@ -15,6 +15,7 @@ import (
 // shows beside the configuration line.
 const (
 	summaryInvalidURL          = "Invalid URL"
+	summaryViewsNotWritten     = "Network views not rewritten"
 	summaryInvalidDocumentURL  = "Invalid discovery URL"
 	summaryInvalidRelease      = "Invalid release"
 	summaryInvalidReleaseOrder = "Invalid release order"

@@ -47,6 +47,7 @@ type providerModel struct {
 	CloudflareZoneID      types.String `tfsdk:"cloudflare_zone_id"`
 	CloudflareBaseURL     types.String `tfsdk:"cloudflare_base_url"`
 	DiscoveryPublicURLs   types.List   `tfsdk:"discovery_public_urls"`
+	DiscoveryViews        types.Bool   `tfsdk:"discovery_views"`
 }
 
 func (p *spacemeshProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -76,6 +77,15 @@ func (p *spacemeshProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:            true,
 				MarkdownDescription: "`Cache-Control` written on the GCS object (default `" + store.DefaultCacheControl + "`). Keep it short: GCS otherwise lets caches keep a public object for an hour.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"discovery_views": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Also keep the web frontends' network lists beside every document this provider writes (default `false`): " +
+					"`views/<document name less .json>/networks.json` (every network, in document order) and `views/<name>/<net_id>/networks.json` " +
+					"(that network first, where the explorer and the dashboard open), in the `smapp` dialect whatever `discovery_format` is, " +
+					"with the document's `Cache-Control`. They are rewritten after every write of the document, in the same apply, so a network " +
+					"leaves them with its entry; the list of a network no longer in the document lists the others. " +
+					"`modules/static-web` serves them at `/networks.json`.",
 			},
 			"coalesce_requests": schema.BoolAttribute{
 				Optional:            true,
@@ -152,6 +162,7 @@ func (p *spacemeshProvider) newProviderData(cfg *providerModel) *providerData {
 	data := &providerData{
 		format:   discovery.FormatSmapp,
 		coalesce: cfg.CoalesceRequests.IsNull() || cfg.CoalesceRequests.ValueBool(),
+		views:    cfg.DiscoveryViews.ValueBool(),
 		gcs: store.GCSConfig{
 			CredentialsJSON: stringOrEnv(cfg.GoogleCredentials, "GOOGLE_CREDENTIALS"),
 			AccessToken:     stringOrEnv(cfg.GoogleAccessToken, "GOOGLE_OAUTH_ACCESS_TOKEN"),

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +30,7 @@ type providerData struct {
 	format       discovery.Format
 	domain       string
 	coalesce     bool
+	views        bool // write the frontends' network lists beside each document
 	cacheControl string
 	gcs          store.GCSConfig
 	purger       *cdn.Purger // nil: no CDN purge
@@ -86,7 +89,7 @@ func (d *providerData) syncer(ctx context.Context, url string) (*store.Syncer, e
 	}
 	format := d.format
 	cfg := store.SyncerConfig{
-		AfterWrite: d.purgeAfterWrite(url),
+		AfterWrite: afterWrite(d.viewsAfterWrite(st, loc), d.purgeAfterWrite(url)),
 		Coalesce:   d.coalesce,
 		// Never write what could not be read back.
 		Validate: func(b []byte) error {
@@ -120,6 +123,71 @@ func (d *providerData) storeAt(ctx context.Context, loc store.Location) (store.S
 		d.gcsClient = c
 	}
 	return store.NewGCS(d.gcsClient, loc, d.cacheControl), store.GCSMutationInterval, nil
+}
+
+// viewsPrefix is where the views of the document at loc live, relative to
+// its folder: views/<name less .json>/.
+func viewsPrefix(loc store.Location) string {
+	name := loc.Object
+	if loc.Scheme == "file" {
+		name = filepath.Base(loc.Path)
+	}
+	return "views/" + strings.TrimSuffix(path.Base(name), ".json") + "/"
+}
+
+// viewsError is a failure to rewrite the views after the document was
+// written.
+type viewsError struct{ err error }
+
+func (e *viewsError) Error() string { return e.err.Error() }
+func (e *viewsError) Unwrap() error { return e.err }
+
+// viewsAfterWrite rewrites the frontends' network lists (discovery.Views)
+// from the document as it is after a write; nil without discovery_views.
+func (d *providerData) viewsAfterWrite(st store.Store, loc store.Location) func(context.Context) error {
+	if !d.views {
+		return nil
+	}
+	format, prefix := d.format, viewsPrefix(loc)
+	return func(ctx context.Context) error {
+		err := store.WriteDerived(ctx, st, prefix, func(data []byte, existing []string) (map[string][]byte, error) {
+			doc := discovery.New(format)
+			if data != nil {
+				var err error
+				if doc, err = discovery.Decode(data, format); err != nil {
+					return nil, err
+				}
+			}
+			return doc.Views(existing), nil
+		})
+		if err != nil {
+			return &viewsError{fmt.Errorf("the network lists under %s of %s were not rewritten, so the web frontends may list what the document no longer has: %w", prefix, loc, err)}
+		}
+		return nil
+	}
+}
+
+// afterWrite runs each step that is set, all of them even when one fails,
+// and returns the first failure, a views failure first.
+func afterWrite(steps ...func(context.Context) error) func(context.Context) error {
+	var set []func(context.Context) error
+	for _, s := range steps {
+		if s != nil {
+			set = append(set, s)
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		var errs []error
+		for _, s := range set {
+			if err := s(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
 }
 
 // purgeAfterWrite purges discovery_public_urls from Cloudflare's cache after
@@ -165,6 +233,11 @@ func (d *providerData) readDocument(ctx context.Context, url string) (*discovery
 // when the write did not happen.
 func writeOutcome(diags *diag.Diagnostics, err error, summary string) bool {
 	var after *store.AfterWriteError
+	var views *viewsError
+	if errors.As(err, &views) {
+		diags.AddError(summaryViewsNotWritten, err.Error()+"\n\nThe document was written and the resource is in the state. The next write of the document rewrites the views; until then they may be a change behind.")
+		return true
+	}
 	if errors.As(err, &after) {
 		diags.AddWarning(summaryPurgeFailed, after.Error())
 		return true

@@ -262,6 +262,48 @@ func TestBrowser(t *testing.T) {
 		lb.SetRoutes(site.Routes)
 		check("explore.example.org", "/blocks/7", "118", "1024", []string{"118", "119"})
 	})
+
+	// The list behind /networks.json changes before the pages are rendered again (the provider rewrites
+	// its views with the document; modules/static-web routes the pages' /networks.json there): the index
+	// drops the retired network at once and its info page says it is retired.
+	t.Run("network retired since the pages were rendered", func(t *testing.T) {
+		b.t = t
+		const list = "views/public/networks.json"
+		var entries []map[string]any
+		if err := json.Unmarshal([]byte(site.Objects[list].Content), &entries); err != nil {
+			t.Fatalf("%s: %v", list, err)
+		}
+		var left []map[string]any
+		for _, e := range entries {
+			if fmt.Sprint(e["netID"]) != "119" {
+				left = append(left, e)
+			}
+		}
+		body, _ := json.Marshal(left)
+		lb.Put(list, Object{Body: body, ContentType: "application/json", CacheControl: "no-cache"})
+		defer lb.Put(list, Object{Body: []byte(site.Objects[list].Content), ContentType: "application/json", CacheControl: "no-cache"})
+
+		hidden := regexp.MustCompile(`<tr data-net-id="(\d+)"[^>]*>`)
+		index := b.dom(site.infoHost(), "/")
+		rows := map[string]bool{}
+		for _, m := range hidden.FindAllStringSubmatch(index, -1) {
+			rows[m[1]] = strings.Contains(m[0], "hidden")
+		}
+		if len(rows) != 2 || !rows["119"] || rows["118"] {
+			t.Errorf("index rows (net id: hidden) %v, want 119 hidden and 118 shown", rows)
+		}
+		if c, _, _ := field(index, "count"); c != "1" {
+			t.Errorf("the index counts %q live networks, want 1", c)
+		}
+		notice := regexp.MustCompile(`<p class="notice" data-field="retired"[^>]*>`)
+		for id, retired := range map[string]bool{"119": true, "118": false} {
+			m := notice.FindString(b.dom(id+"."+site.infoHost(), "/"))
+			if m == "" || strings.Contains(m, "hidden") == retired {
+				t.Errorf("info page of %s: retired notice %q, want shown %v", id, m, retired)
+			}
+		}
+		b.screenshot("119."+site.infoHost(), "/", filepath.Join(shots, "info-page-retired.png"), "1100,500")
+	})
 }
 
 // scripts/build-frontend.sh on the fixture project: the variables baked in, release.json, the refusals.

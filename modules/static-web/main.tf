@@ -42,6 +42,7 @@ module "site" {
   aliases         = local.aliases
   version_aliases = var.version_aliases
   title           = var.title
+  network_views   = { for doc, v in var.network_views : doc => { prefix = v.prefix } }
 }
 
 locals {
@@ -183,6 +184,29 @@ resource "google_compute_backend_bucket" "web" {
   }
 }
 
+# The frontends' network lists the spacemesh provider keeps beside each document (discovery_views): they
+# change in the apply that changes the document, so a retired network leaves them with its entry. The
+# document's bucket is public-read already (modules/discovery); served with the document's Cache-Control.
+resource "google_compute_backend_bucket" "views" {
+  for_each = var.network_views
+
+  project     = var.project_id
+  name        = "${var.name_prefix}-views-${each.key}"
+  description = "Network lists of the ${each.key} discovery document, from gs://${each.value.bucket}/${each.value.prefix}"
+  bucket_name = each.value.bucket
+  enable_cdn  = true
+
+  cdn_policy {
+    cache_mode       = "USE_ORIGIN_HEADERS"
+    negative_caching = true
+    negative_caching_policy {
+      code = 404
+      ttl  = 10
+    }
+    request_coalescing = true
+  }
+}
+
 resource "google_compute_url_map" "https" {
   project     = var.project_id
   name        = "${var.name_prefix}-https"
@@ -216,7 +240,7 @@ resource "google_compute_url_map" "https" {
         for_each = path_matcher.value.rules
         content {
           priority = route_rules.value.priority
-          service  = google_compute_backend_bucket.web.id
+          service  = route_rules.value.backend == null ? google_compute_backend_bucket.web.id : google_compute_backend_bucket.views[route_rules.value.backend].id
 
           match_rules {
             full_path_match = route_rules.value.full_path

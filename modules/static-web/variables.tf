@@ -78,6 +78,34 @@ variable "published" {
   nullable = false
 }
 
+variable "network_views" {
+  description = <<-EOT
+    Where the spacemesh provider keeps the frontends' network lists of each document (the provider's
+    discovery_views): public and/or dev => { bucket, prefix }, e.g. { bucket = "sm-discovery", prefix =
+    "views/networks/" } for gs://sm-discovery/networks.json (modules/static-web/documents' `views` output derives
+    them from the documents' URLs). A document given here has /networks.json of its frontend hosts (and the info
+    pages' check of what is still published) served from those lists, which change in the apply that changes the
+    document: a retired network leaves them with its entry. A document not given here gets lists rendered by this
+    module from `published`, a run behind the document.
+  EOT
+  type = map(object({
+    bucket = string
+    prefix = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = length(setsubtract(keys(var.network_views), ["public", "dev"])) == 0
+    error_message = "network_views takes the keys public and dev; given: ${jsonencode(keys(var.network_views))}."
+  }
+
+  validation {
+    condition     = alltrue([for v in values(var.network_views) : can(regex("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$", v.bucket)) && can(regex("^([^/]+/)*$", v.prefix))])
+    error_message = "Each network_views entry needs a bucket name and a prefix that is empty or ends in / (and does not start with one); given: ${jsonencode(var.network_views)}."
+  }
+}
+
 variable "networks" {
   description = "Further networks, listed after the published ones (in the order the frontends list them): objects as modules/static-web/site takes them, e.g. a network published by another tool. Prefer published."
   type        = any

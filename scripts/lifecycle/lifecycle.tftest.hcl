@@ -165,6 +165,10 @@ run "lifecycle_add_120_published" {
     target = module.published
     outputs = {
       net_ids = { public = [118, 119, 120], dev = [401] }
+      views = {
+        public = { bucket = "sm-discovery-example", prefix = "views/networks/" }
+        dev    = { bucket = "sm-discovery-dev-example", prefix = "views/networks-dev/" }
+      }
       entries = {
         public = [
           {
@@ -298,6 +302,10 @@ run "lifecycle_retire_119_unpublished" {
     target = module.published
     outputs = {
       net_ids = { public = [118], dev = [401] }
+      views = {
+        public = { bucket = "sm-discovery-example", prefix = "views/networks/" }
+        dev    = { bucket = "sm-discovery-dev-example", prefix = "views/networks-dev/" }
+      }
       entries = {
         public = [
           {

@@ -57,6 +57,10 @@ override_module {
   target = module.published
   outputs = {
     net_ids = { public = [118, 119], dev = [401] }
+    views = {
+      public = { bucket = "sm-discovery-example", prefix = "views/networks/" }
+      dev    = { bucket = "sm-discovery-dev-example", prefix = "views/networks-dev/" }
+    }
     entries = {
       public = [
         {

@@ -41,3 +41,18 @@ output "net_ids" {
   description = "Each document's net ids, in document order."
   value       = { for k, d in data.spacemesh_discovery.this : k => d.net_ids }
 }
+
+locals {
+  # [bucket, object] of every gs:// document.
+  gcs_objects = { for k, u in var.discovery_urls : k => regex("^gs://([^/]+)/(.+)$", u) if startswith(u, "gs://") }
+}
+
+output "views" {
+  description = "Where the spacemesh provider keeps each gs:// document's network lists when its discovery_views is on (views/<object name less .json>/ beside the object): modules/static-web's `network_views`."
+  value = {
+    for k, o in local.gcs_objects : k => {
+      bucket = o[0]
+      prefix = "${dirname(o[1]) == "." ? "" : "${dirname(o[1])}/"}views/${trimsuffix(basename(o[1]), ".json")}/"
+    }
+  }
+}

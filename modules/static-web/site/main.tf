@@ -48,6 +48,9 @@ locals {
       genesisID   = n.smapp_genesis_id
     } : k => v if v != null }
   }
+  # A document whose lists the spacemesh provider keeps (discovery_views, var.network_views) is served
+  # from those, which follow the document in the apply that changes it; these, a run behind, answer only
+  # when the provider's list is not there (before its first write with discovery_views on).
   views = merge(
     { for doc, list in local.networks_of : "views/${doc}/networks.json" => jsonencode([for n in list : local.view_entry[tostring(n.net_id)]]) },
     merge([for doc, list in local.networks_of : {
@@ -64,6 +67,7 @@ locals {
     for id, n in local.by_id : id => { for k, v in n : k => v == null ? null : replace(replace(replace(replace(tostring(v), "&", "&amp;"), "<", "&lt;"), ">", "&gt;"), "\"", "&quot;") }
   }
   css     = trimspace(file("${path.module}/templates/style.css"))
+  script  = trimspace(file("${path.module}/templates/published.js"))
   page_of = { for id, n in local.by_id : id => "info/${id}/index.html" }
   info_url = {
     for id, n in local.by_id : id => "https://${id}.${local.info_host}/"
@@ -73,6 +77,7 @@ locals {
     {
       for id, n in local.html : local.page_of[id] => templatefile("${path.module}/templates/info.html.tftpl", {
         css              = local.css
+        script           = local.script
         n                = n
         dev              = local.by_id[id].dev
         info_url         = local.info_url[id]
@@ -87,6 +92,7 @@ locals {
     {
       for doc, list in local.networks_of : (doc == "dev" ? "info/dev/index.html" : "info/index.html") => templatefile("${path.module}/templates/index.html.tftpl", {
         css      = local.css
+        script   = local.script
         title    = doc == "dev" ? "${var.title}: devnets" : var.title
         networks = [for n in list : merge(local.html[tostring(n.net_id)], { info_url = local.info_url[tostring(n.net_id)] })]
         aliases = [for a, id in merge(local.moving_aliases, local.version_aliases) : {
@@ -104,27 +110,44 @@ locals {
   #   full_path: exact path match; prefix: path prefix match (the prefix is replaced by rewrite);
   #   fallback:  object served, with status 200, when the rewritten object does not exist (the
   #              frontends route in the browser, so deep links must get index.html).
+  #   backend:   null for the bucket of this module, else the document whose views bucket serves the
+  #              path (var.network_views).
   frontend_rules = {
     for k, f in var.frontends : k => [
-      { priority = 1, full_path = "/", prefix = null, rewrite = "/${k}/${f.release}/index.html", fallback = null },
-      { priority = 3, full_path = null, prefix = "/static/", rewrite = "/${k}/${f.release}/static/", fallback = null },
-      { priority = 4, full_path = null, prefix = "/", rewrite = "/${k}/${f.release}/", fallback = "/${k}/${f.release}/index.html" },
+      { priority = 1, full_path = "/", prefix = null, rewrite = "/${k}/${f.release}/index.html", fallback = null, backend = null },
+      { priority = 3, full_path = null, prefix = "/static/", rewrite = "/${k}/${f.release}/static/", fallback = null, backend = null },
+      { priority = 4, full_path = null, prefix = "/", rewrite = "/${k}/${f.release}/", fallback = "/${k}/${f.release}/index.html", backend = null },
     ]
   }
+  # /networks.json of a frontend host: the provider's view of the document when it keeps them, else the
+  # list rendered here. net_id null is the whole list.
+  list_rule = { for doc in ["public", "dev"] : doc => {
+    for id in concat([""], [for n in local.networks_of[doc] : tostring(n.net_id)]) : id => {
+      priority  = 2
+      full_path = "/networks.json"
+      prefix    = null
+      fallback  = contains(keys(var.network_views), doc) ? "/views/${doc}/${id == "" ? "" : "${id}/"}networks.json" : null
+      backend   = contains(keys(var.network_views), doc) ? doc : null
+      rewrite = (contains(keys(var.network_views), doc)
+        ? "/${var.network_views[doc].prefix}${id == "" ? "" : "${id}/"}networks.json"
+      : "/views/${doc}/${id == "" ? "" : "${id}/"}networks.json")
+    }
+  } }
   frontend_hosts = merge(
     { for k, f in var.frontends : f.host => {
       matcher = "fe-${k}"
       kind    = "frontend"
-      rules   = concat([{ priority = 2, full_path = "/networks.json", prefix = null, rewrite = "/views/${f.document}/networks.json", fallback = null }], local.frontend_rules[k])
+      rules   = concat([local.list_rule[f.document][""]], local.frontend_rules[k])
     } },
     merge([for k, f in var.frontends : {
       for n in local.networks_of[f.document] : "${n.net_id}.${f.host}" => {
         matcher = "fe-${k}-${n.net_id}"
         kind    = "frontend"
-        rules   = concat([{ priority = 2, full_path = "/networks.json", prefix = null, rewrite = "/views/${f.document}/${n.net_id}/networks.json", fallback = null }], local.frontend_rules[k])
+        rules   = concat([local.list_rule[f.document][tostring(n.net_id)]], local.frontend_rules[k])
       }
     } if f.per_network_hosts]...),
   )
+  dev_page_objects = [for id, p in local.page_of : p if local.by_id[id].dev]
   page_hosts = merge(
     { (local.info_host) = "info/index.html", "dev.${local.info_host}" = "info/dev/index.html" },
     { for id, p in local.page_of : "${id}.${local.info_host}" => p },
@@ -135,9 +158,11 @@ locals {
     for h, obj in local.page_hosts : h => {
       matcher = h == local.info_host ? "page-index" : "page-${replace(trimsuffix(h, ".${local.info_host}"), ".", "-")}"
       kind    = "page"
+      # The pages read /networks.json of their own host to mark a network no longer published at once.
       rules = [
-        { priority = 1, full_path = "/", prefix = null, rewrite = "/${obj}", fallback = null },
-        { priority = 2, full_path = null, prefix = "/", rewrite = "/${dirname(obj)}/", fallback = null },
+        { priority = 1, full_path = "/", prefix = null, rewrite = "/${obj}", fallback = null, backend = null },
+        merge(local.list_rule[obj == "info/dev/index.html" || contains(local.dev_page_objects, obj) ? "dev" : "public"][""], { priority = 2 }),
+        { priority = 3, full_path = null, prefix = "/", rewrite = "/${dirname(obj)}/", fallback = null, backend = null },
       ]
     }
   })

@@ -148,3 +148,17 @@ variable "title" {
   default     = "Spacemesh networks"
   nullable    = false
 }
+
+variable "network_views" {
+  description = "The documents (public, dev) whose frontend lists the spacemesh provider keeps (discovery_views) => { prefix = where in their bucket, e.g. \"views/networks/\" }. Their /networks.json routes go to that prefix (backend = the document's key); the others get lists rendered here."
+  type = map(object({
+    prefix = string
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = length(setsubtract(keys(var.network_views), ["public", "dev"])) == 0 && alltrue([for v in values(var.network_views) : can(regex("^([^/]+/)*$", v.prefix)) && !startswith(v.prefix, "/")])
+    error_message = "network_views takes the keys public and dev, each with a prefix that is empty or ends in / and does not start with one; given: ${jsonencode(var.network_views)}."
+  }
+}

@@ -401,3 +401,67 @@ run "refuses_bad_release_keys" {
 
   expect_failures = [var.release_dirs]
 }
+
+# The frontends' lists of a document the spacemesh provider keeps views of (discovery_views) are served
+# from those views, which change in the apply that changes the document: none is rendered here, and the
+# info pages read the same list to mark a retired network.
+run "network_lists_from_the_provider_views" {
+  variables {
+    networks      = []
+    published     = jsondecode(file("tests/published.json"))
+    network_views = { public = { bucket = "sm-discovery", prefix = "views/networks/" } }
+  }
+
+  assert {
+    condition = (
+      google_compute_backend_bucket.views["public"].bucket_name == "sm-discovery" &&
+      google_compute_backend_bucket.views["public"].cdn_policy[0].cache_mode == "USE_ORIGIN_HEADERS" &&
+      length(google_compute_backend_bucket.views) == 1
+    )
+    error_message = "One backend bucket serves the public document's views, with the document's own Cache-Control."
+  }
+
+  assert {
+    condition = alltrue([for name, rewrite in {
+      "fe-explorer"     = "/views/networks/networks.json"
+      "fe-explorer-118" = "/views/networks/118/networks.json"
+      "fe-dash-119"     = "/views/networks/119/networks.json"
+      "page-index"      = "/views/networks/networks.json"
+      "page-118"        = "/views/networks/networks.json"
+      } : anytrue([for r in one([for m in google_compute_url_map.https.path_matcher : m if m.name == name]).route_rules :
+        r.match_rules[0].full_path_match == "/networks.json" && r.route_action[0].url_rewrite[0].path_prefix_rewrite == rewrite &&
+        r.service == google_compute_backend_bucket.views["public"].id
+    ])])
+    error_message = "/networks.json of the public frontends' hosts and of the public info pages is the provider's view of the document."
+  }
+
+  assert {
+    condition = (
+      one([for r in one([for m in google_compute_url_map.https.path_matcher : m if m.name == "fe-explorer-118"]).route_rules : r if r.priority == 2]).custom_error_response_policy[0].error_response_rule[0].path == "/views/public/118/networks.json" &&
+      one([for r in one([for m in google_compute_url_map.https.path_matcher : m if m.name == "fe-explorer-118"]).route_rules : r if r.priority == 2]).custom_error_response_policy[0].error_service == google_compute_backend_bucket.web.id &&
+      contains(keys(google_storage_bucket_object.generated), "views/public/118/networks.json") &&
+      contains(keys(google_storage_bucket_object.generated), "views/dev/networks.json") &&
+      anytrue([for r in one([for m in google_compute_url_map.https.path_matcher : m if m.name == "fe-explorer-dev-401"]).route_rules :
+      r.match_rules[0].full_path_match == "/networks.json" && r.route_action[0].url_rewrite[0].path_prefix_rewrite == "/views/dev/401/networks.json" && r.service == google_compute_backend_bucket.web.id])
+    )
+    error_message = "A list rendered here answers only when the provider's is missing (before its first write with discovery_views on), so upgrading never breaks the frontends; the dev document, without views, is served its rendered lists."
+  }
+
+  assert {
+    condition = (
+      strcontains(google_storage_bucket_object.generated["info/index.html"].content, "fetch(\"/networks.json\"") &&
+      strcontains(google_storage_bucket_object.generated["info/119/index.html"].content, "data-field=\"retired\" hidden")
+    )
+    error_message = "The index and the info pages check /networks.json for networks retired since they were rendered."
+  }
+}
+
+run "refuses_bad_network_views" {
+  command = plan
+
+  variables {
+    network_views = { staging = { bucket = "sm-discovery", prefix = "/views" } }
+  }
+
+  expect_failures = [var.network_views]
+}
