@@ -49,6 +49,14 @@ func (d *Document) Views(existing []string) map[string][]byte {
 	return out
 }
 
+// View returns the view named ViewOf(id): network id first, or the whole
+// list when d has no such network.
+func (d *Document) View(id int64) []byte {
+	v := d.InFormat(FormatSmapp)
+	v.MoveToFront(id)
+	return v.Encode()
+}
+
 // InFormat returns d in dialect f: the net id and every modelled key renamed,
 // values and extra keys as they are.
 func (d *Document) InFormat(f Format) *Document {

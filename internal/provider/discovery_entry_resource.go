@@ -65,6 +65,7 @@ type discoveryEntryModel struct {
 	Extra       types.Map      `tfsdk:"extra"`
 	ExtraJSON   types.Map      `tfsdk:"extra_json"`
 	First       types.Bool     `tfsdk:"first"`
+	ViewsOK     types.Bool     `tfsdk:"views_written"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -169,6 +170,11 @@ func (r *discoveryEntryResource) Schema(ctx context.Context, _ resource.SchemaRe
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(discovery.KnownKeys()...)),
 			},
 		},
+		"views_written": schema.BoolAttribute{
+			Computed: true,
+			MarkdownDescription: "With the provider's `discovery_views`: whether this network's list beside the document (`views/<name>/<net_id>/networks.json`) is what the document makes of it; null without. " +
+				"A list that is missing or behind (a rewrite that failed, or `discovery_views` just turned on) reads as `false`, so the plan shows `false -> true` and the apply rewrites every list of the document.",
+		},
 		"extra_json": schema.MapAttribute{
 			ElementType: types.StringType,
 			Computed:    true,
@@ -222,6 +228,18 @@ func (r *discoveryEntryResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.NetID.IsUnknown() {
 		plan.ID = types.StringValue(entryID(docURL, plan.NetID.ValueInt64()))
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+	}
+	// Lists that are behind make an update that rewrites them; without
+	// discovery_views there is nothing to say. (A create or an update of
+	// anything else leaves it unknown: the apply tells.)
+	if !r.data.views {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("views_written"), types.BoolNull())...)
+	} else if !req.State.Raw.IsNull() {
+		var prior types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("views_written"), &prior)...)
+		if !prior.ValueBool() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("views_written"), types.BoolUnknown())...)
+		}
 	}
 	if r.data.format == discovery.FormatSmapp {
 		if u, err := url.Parse(plan.APIGRPC.ValueString()); err == nil && u.Port() != "" && u.Port() != "443" && !plan.APIGRPC.IsUnknown() {
@@ -328,18 +346,20 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 		addExistsError(&resp.Diagnostics, docURL, entry.NetID)
 		return
 	}
-	if !writeOutcome(&resp.Diagnostics, err, summaryAddEntryFailed) {
+	if !writeOutcome(&resp.Diagnostics, err, summaryAddEntryFailed, true) {
 		if mayHaveLanded(err) {
 			// Kept in state, where Terraform marks it tainted: the next apply
 			// replaces it instead of finding an entry it does not manage,
 			// but only while the document's entry is the one written here.
 			plan.ExtraJSON = knownExtraJSON(plan, entry)
+			plan.ViewsOK = r.data.viewsOutcome(err)
 			setUnconfirmed(ctx, resp.Private, true, &resp.Diagnostics)
 			saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		}
 		return
 	}
 	plan.ExtraJSON = written.extraJSON(plan)
+	plan.ViewsOK = r.data.viewsOutcome(err)
 	saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 }
 
@@ -413,6 +433,7 @@ func (r *discoveryEntryResource) Read(ctx context.Context, req resource.ReadRequ
 		state.First = types.BoolValue(doc.Index(entry.NetID) == 0)
 	}
 	state.ID = types.StringValue(entryID(docURL, entry.NetID))
+	state.ViewsOK = r.data.viewsWritten(ctx, docURL, doc, entry.NetID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -461,8 +482,22 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	if addClashErrors(&resp.Diagnostics, err) {
 		return
 	}
-	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed) {
+	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed, false) {
 		plan.ExtraJSON = written.extraJSON(plan)
+		plan.ViewsOK = r.data.viewsOutcome(err)
+		// Views behind while the entry is unchanged (a failed rewrite, or
+		// discovery_views just turned on): the change wrote nothing, so
+		// nothing rewrote them yet.
+		var prior types.Bool
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("views_written"), &prior)...)
+		if r.data.views && !prior.ValueBool() && plan.ViewsOK.ValueBool() {
+			ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+			defer cancel()
+			if err := r.data.rewriteViews(ctx, docURL); err != nil {
+				resp.Diagnostics.AddError(summaryViewsNotWritten, err.Error()+"\n\nThe entry is in the state; the next plan shows views_written = false -> true again.")
+				plan.ViewsOK = types.BoolValue(false)
+			}
+		}
 		setUnconfirmed(ctx, resp.Private, false, &resp.Diagnostics)
 		setRetypedKeys(ctx, resp.Private, nil, &resp.Diagnostics)
 		saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
@@ -487,8 +522,21 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	err := r.data.changeDocument(ctx, state.Timeouts.Delete, docURL, &resp.Diagnostics, remove)
-	if writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed) && leftAlone.Load() {
+	if !writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed, false) {
+		return
+	}
+	if leftAlone.Load() {
 		resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, state.NetID.ValueInt64(), "It was left as it is."))
+	}
+	// The entry may have been gone already (nothing written, so nothing
+	// rewrote the views), or an earlier removal failed to rewrite them: the
+	// network must leave the lists now, so they are checked here.
+	if err == nil && r.data.views {
+		ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+		defer cancel()
+		if err := r.data.rewriteViews(ctx, docURL); err != nil {
+			resp.Diagnostics.AddError(summaryViewsNotWritten, err.Error()+"\n\nThe entry is no longer in the document; the removal stays in the state and is tried again by the next apply.")
+		}
 	}
 }
 

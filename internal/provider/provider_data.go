@@ -13,6 +13,7 @@ import (
 
 	"cloud.google.com/go/storage"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/spacemeshos/terraform-provider-spacemesh/internal/cdn"
@@ -167,6 +168,50 @@ func (d *providerData) viewsAfterWrite(st store.Store, loc store.Location) func(
 	}
 }
 
+// viewsWritten says whether the view of network id beside the document at
+// docURL is what doc makes of it: null without discovery_views, false when it
+// is missing, another list or cannot be read (the next apply rewrites it).
+func (d *providerData) viewsWritten(ctx context.Context, docURL string, doc *discovery.Document, id int64) types.Bool {
+	if !d.views {
+		return types.BoolNull()
+	}
+	s, err := d.syncer(ctx, docURL)
+	if err != nil {
+		return types.BoolValue(false)
+	}
+	loc, _ := store.ParseURL(docURL) // the syncer parsed it
+	sib, ok := s.Store().(store.Siblings)
+	if !ok {
+		return types.BoolValue(false)
+	}
+	have, found, err := sib.GetSibling(ctx, viewsPrefix(loc)+discovery.ViewOf(id))
+	if err != nil {
+		tflog.Warn(ctx, "reading a network view failed", map[string]any{"discovery_url": docURL, "net_id": id, "error": err.Error()})
+	}
+	return types.BoolValue(err == nil && found && bytes.Equal(have, doc.View(id)))
+}
+
+// rewriteViews rewrites every view of the document at docURL now, whether or
+// not the document was just written.
+func (d *providerData) rewriteViews(ctx context.Context, docURL string) error {
+	s, err := d.syncer(ctx, docURL)
+	if err != nil {
+		return err
+	}
+	loc, _ := store.ParseURL(docURL)
+	return d.viewsAfterWrite(s.Store(), loc)(ctx)
+}
+
+// viewsOutcome is views_written after a change that returned err (which
+// writeOutcome accepted as written): false when the views step failed.
+func (d *providerData) viewsOutcome(err error) types.Bool {
+	if !d.views {
+		return types.BoolNull()
+	}
+	var views *viewsError
+	return types.BoolValue(!errors.As(err, &views))
+}
+
 // afterWrite runs each step that is set, all of them even when one fails,
 // and returns the first failure, a views failure first.
 func afterWrite(steps ...func(context.Context) error) func(context.Context) error {
@@ -231,11 +276,21 @@ func (d *providerData) readDocument(ctx context.Context, url string) (*discovery
 // writeOutcome reports the result of mutate: a failed CDN purge after a
 // successful write is a warning, anything else an error. It returns false
 // when the write did not happen.
-func writeOutcome(diags *diag.Diagnostics, err error, summary string) bool {
+//
+// A failure to rewrite the views after the write is an error, except for a
+// create (viewsWarn): an error there would taint the new entry, and its
+// replacement would take it out of the document for a moment.
+func writeOutcome(diags *diag.Diagnostics, err error, summary string, viewsWarn bool) bool {
 	var after *store.AfterWriteError
 	var views *viewsError
 	if errors.As(err, &views) {
-		diags.AddError(summaryViewsNotWritten, err.Error()+"\n\nThe document was written and the resource is in the state. The next write of the document rewrites the views; until then they may be a change behind.")
+		detail := err.Error() + "\n\nThe document was written. Until the views are rewritten the frontends may list what the document no longer has, or miss what it has: " +
+			"an entry still in the state shows views_written = false -> true in the next plan, and that apply (or any other write of the document) rewrites them; a removal is tried again."
+		if viewsWarn {
+			diags.AddWarning(summaryViewsNotWritten, detail)
+		} else {
+			diags.AddError(summaryViewsNotWritten, detail)
+		}
 		return true
 	}
 	if errors.As(err, &after) {

@@ -5,6 +5,7 @@ import (
 	"crypto/md5" //nolint:gosec // GCS reports an object's MD5; it only tells unchanged content apart
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -29,6 +30,8 @@ type Siblings interface {
 	PutSibling(ctx context.Context, name string, data []byte) error
 	// ListSiblings returns the MD5 of every object under prefix, by name.
 	ListSiblings(ctx context.Context, prefix string) (map[string][md5.Size]byte, error)
+	// GetSibling reads name; found is false when there is none.
+	GetSibling(ctx context.Context, name string) (data []byte, found bool, err error)
 }
 
 // Derive computes the derived objects of the document data (nil when there
@@ -136,6 +139,27 @@ func (g *GCS) PutSibling(ctx context.Context, name string, data []byte) error {
 	return nil
 }
 
+// GetSibling reads the object.
+func (g *GCS) GetSibling(ctx context.Context, name string) ([]byte, bool, error) {
+	if err := siblingName(name); err != nil {
+		return nil, false, err
+	}
+	obj := g.siblingObject(name)
+	r, err := g.client.Bucket(g.bucket).Object(obj).Retryer(storage.WithPolicy(storage.RetryAlways)).NewReader(ctx)
+	if errors.Is(err, storage.ErrObjectNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading gs://%s/%s: %w", g.bucket, obj, err)
+	}
+	defer r.Close() //nolint:errcheck // a read-only stream
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("reading gs://%s/%s: %w", g.bucket, obj, err)
+	}
+	return data, true, nil
+}
+
 // ListSiblings lists the objects under prefix with their MD5 (one listing
 // request per thousand objects).
 func (g *GCS) ListSiblings(ctx context.Context, prefix string) (map[string][md5.Size]byte, error) {
@@ -181,6 +205,21 @@ func (f *File) PutSibling(_ context.Context, name string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
 	return nil
+}
+
+// GetSibling reads the file.
+func (f *File) GetSibling(_ context.Context, name string) ([]byte, bool, error) {
+	if err := siblingName(name); err != nil {
+		return nil, false, err
+	}
+	data, err := readLimited(f.siblingPath(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return data, true, nil
 }
 
 // ListSiblings walks the directory under prefix (none yet is an empty list).

@@ -32,10 +32,20 @@ func deriveLines(data []byte, existing []string) (map[string][]byte, error) {
 	return out, nil
 }
 
+// siblings is s's access to the objects beside its document.
+func siblings(t *testing.T, s store.Store) store.Siblings {
+	t.Helper()
+	sib, ok := s.(store.Siblings)
+	if !ok {
+		t.Fatalf("%T holds no derived objects", s)
+	}
+	return sib
+}
+
 // derivedObjects reads every object under the prefix.
 func derivedObjects(t *testing.T, s store.Store) map[string][md5.Size]byte {
 	t.Helper()
-	got, err := s.(store.Siblings).ListSiblings(context.Background(), derivedPrefix)
+	got, err := siblings(t, s).ListSiblings(context.Background(), derivedPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +93,12 @@ func TestWriteDerivedFollowsTheDocument(t *testing.T) {
 				}
 				checkDerivedFollow(t, s)
 			}
+			if b, found, err := siblings(t, s).GetSibling(ctx, derivedPrefix+"all"); err != nil || !found || len(b) != 0 {
+				t.Errorf("GetSibling(all) = %q %v %v, want the empty document", b, found, err)
+			}
+			if _, found, err := siblings(t, s).GetSibling(ctx, derivedPrefix+"none"); err != nil || found {
+				t.Errorf("GetSibling(none) = %v %v, want not found", found, err)
+			}
 			// b and c left: their objects hold the document (empty), never their old lists.
 			have := derivedObjects(t, s)
 			for _, n := range []string{"a/one", "b/one", "c/one"} {
@@ -97,23 +113,28 @@ func TestWriteDerivedFollowsTheDocument(t *testing.T) {
 // countingStore counts the derived objects written.
 type countingStore struct {
 	store.Store
+	sib  store.Siblings
 	puts atomic.Int64
 }
 
 func (c *countingStore) PutSibling(ctx context.Context, name string, data []byte) error {
 	c.puts.Add(1)
-	return c.Store.(store.Siblings).PutSibling(ctx, name, data)
+	return c.sib.PutSibling(ctx, name, data)
+}
+
+func (c *countingStore) GetSibling(ctx context.Context, name string) ([]byte, bool, error) {
+	return c.sib.GetSibling(ctx, name)
 }
 
 func (c *countingStore) ListSiblings(ctx context.Context, prefix string) (map[string][md5.Size]byte, error) {
-	return c.Store.(store.Siblings).ListSiblings(ctx, prefix)
+	return c.sib.ListSiblings(ctx, prefix)
 }
 
 func TestWriteDerivedSkipsWhatIsCurrent(t *testing.T) {
 	ctx := context.Background()
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
-			c := &countingStore{Store: s}
+			c := &countingStore{Store: s, sib: siblings(t, s)}
 			if _, err := s.Write(ctx, []byte("a\nb\n"), store.Version{}); err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +184,7 @@ func TestWriteDerivedStartsOverWhenTheDocumentChanged(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkDerivedFollow(t, s)
-			got, _ := s.(store.Siblings).ListSiblings(ctx, derivedPrefix)
+			got, _ := siblings(t, s).ListSiblings(ctx, derivedPrefix)
 			if got[derivedPrefix+"b/one"] != md5.Sum([]byte("a\n")) { //nolint:gosec // see the import
 				t.Errorf("b/one still lists b after b left the document")
 			}
@@ -223,7 +244,7 @@ func TestSiblingNamesStayBesideTheDocument(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			for _, bad := range []string{"../x.json", "/x.json", "a/../../x", "", "a//b"} {
-				if err := s.(store.Siblings).PutSibling(context.Background(), bad, []byte("x")); err == nil {
+				if err := siblings(t, s).PutSibling(context.Background(), bad, []byte("x")); err == nil {
 					t.Errorf("PutSibling(%q) = nil, want an error", bad)
 				}
 			}

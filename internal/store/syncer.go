@@ -115,6 +115,9 @@ func NewSyncer(s Store, cfg SyncerConfig) *Syncer {
 	return &Syncer{store: s, cfg: cfg}
 }
 
+// Store is the store the Syncer writes.
+func (s *Syncer) Store() Store { return s.store }
+
 // Stats returns the counters so far.
 func (s *Syncer) Stats() Stats {
 	return Stats{Reads: s.reads.Load(), Writes: s.writes.Load(), Conflicts: s.conflicts.Load(), Retries: s.retries.Load(), Changes: s.changes.Load()}
