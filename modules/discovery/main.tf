@@ -377,7 +377,9 @@ resource "google_monitoring_alert_policy" "discovery" {
 # The Google-managed certificate of the load balancer (the origin behind Cloudflare): Certificate
 # Manager logs certificates_expiry entries with state CLOSE_TO_EXPIRY daily from 5-10 days before a
 # Google-managed certificate expires, and EXPIRED after (Certificate Manager, Logs and metrics:
-# https://cloud.google.com/certificate-manager/docs/logs-metrics). Renewal is automatic, so an entry
+# https://cloud.google.com/certificate-manager/docs/logs-metrics; the entry is
+# google.cloud.certificatemanager.logging.v1.CertificatesExpiry: count, certificates (the names, sampled
+# when many), state CLOSE_TO_EXPIRY or EXPIRED, expire_time). Renewal is automatic, so an entry
 # means it is stuck (usually the DNS authorisation record). A log-match condition needs a policy of
 # its own.
 resource "google_monitoring_alert_policy" "certificate" {
