@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5" //nolint:gosec // the stores report MD5s
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -250,4 +251,38 @@ func TestSiblingNamesStayBesideTheDocument(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkWriteDerived is the views step after one write of a document of
+// ten networks (eleven lists), on a file: the first run writes every list,
+// later ones only what changed (here one network's name changes each time,
+// so every list does).
+func BenchmarkWriteDerived(b *testing.B) {
+	ctx := context.Background()
+	loc, _ := store.ParseURL("file://" + filepath.Join(b.TempDir(), "networks.json"))
+	s := store.NewFile(loc)
+	doc := func(i int) []byte {
+		var lines []string
+		for n := range 10 {
+			lines = append(lines, fmt.Sprintf("net%d-%d", n, i*btoi(n == 0)))
+		}
+		return []byte(strings.Join(lines, "\n") + "\n")
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_, v, _ := s.Read(ctx)
+		if _, err := s.Write(ctx, doc(i), v); err != nil {
+			b.Fatal(err)
+		}
+		if err := store.WriteDerived(ctx, s, derivedPrefix, deriveLines); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
