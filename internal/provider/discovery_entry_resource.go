@@ -352,7 +352,8 @@ func (r *discoveryEntryResource) Create(ctx context.Context, req resource.Create
 			// replaces it instead of finding an entry it does not manage,
 			// but only while the document's entry is the one written here.
 			plan.ExtraJSON = knownExtraJSON(plan, entry)
-			plan.ViewsOK = r.data.viewsOutcome(err)
+			// Whether the write landed is unknown, so is whether the views were rewritten.
+			plan.ViewsOK = r.data.viewsOutcome(&viewsError{err})
 			setUnconfirmed(ctx, resp.Private, true, &resp.Diagnostics)
 			saveEntry(ctx, &resp.State, &plan, docURL, &resp.Diagnostics)
 		}

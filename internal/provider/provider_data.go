@@ -212,8 +212,9 @@ func (d *providerData) viewsOutcome(err error) types.Bool {
 	return types.BoolValue(!errors.As(err, &views))
 }
 
-// afterWrite runs each step that is set, all of them even when one fails,
-// and returns the first failure, a views failure first.
+// afterWrite runs each step that is set, in order (the views before the
+// purge), all of them even when one fails, and returns their failures
+// joined.
 func afterWrite(steps ...func(context.Context) error) func(context.Context) error {
 	var set []func(context.Context) error
 	for _, s := range steps {
