@@ -227,7 +227,7 @@ mkdir -p "$doc_dir"
 # The real spacemesh provider writes the discovery entries of the apply runs here.
 export SPACEMESH_DISCOVERY_URL="file://$doc_dir/networks.json"
 
-for d in modules/discovery modules/cluster modules/network modules/static-web examples/testnet; do
+for d in modules/discovery modules/cluster modules/network modules/static-web modules/static-web/documents examples/testnet; do
 	out="$work/test-${d//\//_}.log"
 	echo "-- $d" >&2
 	if ! tf "$d" test -no-color -verbose >"$out" 2>&1; then

@@ -42,17 +42,18 @@ func (d *Document) Views(existing []string) map[string][]byte {
 		}
 	}
 	for _, id := range smapp.NetIDs() {
-		first := smapp.clone()
-		first.MoveToFront(id)
-		out[ViewOf(id)] = first.Encode()
+		out[ViewOf(id)] = smapp.encodeFirst(id)
 	}
 	return out
 }
 
 // View returns the view named ViewOf(id): network id first, or the whole
 // list when d has no such network.
-func (d *Document) View(id int64) []byte {
-	v := d.InFormat(FormatSmapp)
+func (d *Document) View(id int64) []byte { return d.InFormat(FormatSmapp).encodeFirst(id) }
+
+// encodeFirst encodes d with network id moved to the front, leaving d as it is.
+func (d *Document) encodeFirst(id int64) []byte {
+	v := d.clone()
 	v.MoveToFront(id)
 	return v.Encode()
 }

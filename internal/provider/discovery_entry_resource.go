@@ -486,9 +486,10 @@ func (r *discoveryEntryResource) Update(ctx context.Context, req resource.Update
 	if writeOutcome(&resp.Diagnostics, err, summaryUpdateEntryFailed, false) {
 		plan.ExtraJSON = written.extraJSON(plan)
 		plan.ViewsOK = r.data.viewsOutcome(err)
-		// Views behind while the entry is unchanged (a failed rewrite, or
-		// discovery_views just turned on): the change wrote nothing, so
-		// nothing rewrote them yet.
+		// The lists were behind (a failed rewrite, or discovery_views just
+		// turned on). A change that left the document as it was wrote
+		// nothing, so nothing rewrote them: do it here. (After a change that
+		// wrote, this finds them current: two reads and a listing.)
 		var prior types.Bool
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("views_written"), &prior)...)
 		if r.data.views && !prior.ValueBool() && plan.ViewsOK.ValueBool() {
@@ -526,18 +527,11 @@ func (r *discoveryEntryResource) Delete(ctx context.Context, req resource.Delete
 	if !writeOutcome(&resp.Diagnostics, err, summaryRemoveEntryFailed, false) {
 		return
 	}
+	// A removal whose lists could not be rewritten has failed above; the next
+	// refresh finds the entry gone, and the entries that remain find their
+	// lists behind (views_written), so that apply rewrites them.
 	if leftAlone.Load() {
 		resp.Diagnostics.AddWarning(summaryEntryNotOurs, notOursDetail(docURL, state.NetID.ValueInt64(), "It was left as it is."))
-	}
-	// The entry may have been gone already (nothing written, so nothing
-	// rewrote the views), or an earlier removal failed to rewrite them: the
-	// network must leave the lists now, so they are checked here.
-	if err == nil && r.data.views {
-		ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
-		defer cancel()
-		if err := r.data.rewriteViews(ctx, docURL); err != nil {
-			resp.Diagnostics.AddError(summaryViewsNotWritten, err.Error()+"\n\nThe entry is no longer in the document; the removal stays in the state and is tried again by the next apply.")
-		}
 	}
 }
 

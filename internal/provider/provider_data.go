@@ -175,12 +175,11 @@ func (d *providerData) viewsWritten(ctx context.Context, docURL string, doc *dis
 	if !d.views {
 		return types.BoolNull()
 	}
-	s, err := d.syncer(ctx, docURL)
+	st, loc, err := d.storeOf(ctx, docURL)
 	if err != nil {
 		return types.BoolValue(false)
 	}
-	loc, _ := store.ParseURL(docURL) // the syncer parsed it
-	sib, ok := s.Store().(store.Siblings)
+	sib, ok := st.(store.Siblings)
 	if !ok {
 		return types.BoolValue(false)
 	}
@@ -194,12 +193,22 @@ func (d *providerData) viewsWritten(ctx context.Context, docURL string, doc *dis
 // rewriteViews rewrites every view of the document at docURL now, whether or
 // not the document was just written.
 func (d *providerData) rewriteViews(ctx context.Context, docURL string) error {
-	s, err := d.syncer(ctx, docURL)
+	st, loc, err := d.storeOf(ctx, docURL)
 	if err != nil {
 		return err
 	}
-	loc, _ := store.ParseURL(docURL)
-	return d.viewsAfterWrite(s.Store(), loc)(ctx)
+	return d.viewsAfterWrite(st, loc)(ctx)
+}
+
+// storeOf is the store the syncer of the document at docURL writes, and its
+// location.
+func (d *providerData) storeOf(ctx context.Context, docURL string) (store.Store, store.Location, error) {
+	s, err := d.syncer(ctx, docURL)
+	if err != nil {
+		return nil, store.Location{}, err
+	}
+	loc, err := store.ParseURL(docURL)
+	return s.Store(), loc, err
 }
 
 // viewsOutcome is views_written after a change that returned err (which
@@ -286,7 +295,7 @@ func writeOutcome(diags *diag.Diagnostics, err error, summary string, viewsWarn 
 	var views *viewsError
 	if errors.As(err, &views) {
 		detail := err.Error() + "\n\nThe document was written. Until the views are rewritten the frontends may list what the document no longer has, or miss what it has: " +
-			"an entry still in the state shows views_written = false -> true in the next plan, and that apply (or any other write of the document) rewrites them; a removal is tried again."
+			"an entry whose list is behind shows views_written = false -> true in the next plan (after a removal: the entries that remain), and that apply, or any other write of the document, rewrites them."
 		if viewsWarn {
 			diags.AddWarning(summaryViewsNotWritten, detail)
 		} else {

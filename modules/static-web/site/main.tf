@@ -119,19 +119,15 @@ locals {
       { priority = 4, full_path = null, prefix = "/", rewrite = "/${k}/${f.release}/", fallback = "/${k}/${f.release}/index.html", backend = null },
     ]
   }
-  # /networks.json of a frontend host: the provider's view of the document when it keeps them, else the
-  # list rendered here. net_id null is the whole list.
-  list_rule = { for doc in ["public", "dev"] : doc => {
-    for id in concat([""], [for n in local.networks_of[doc] : tostring(n.net_id)]) : id => {
-      priority  = 2
-      full_path = "/networks.json"
-      prefix    = null
-      fallback  = contains(keys(var.network_views), doc) ? "/views/${doc}/${id == "" ? "" : "${id}/"}networks.json" : null
-      backend   = contains(keys(var.network_views), doc) ? doc : null
-      rewrite = (contains(keys(var.network_views), doc)
-        ? "/${var.network_views[doc].prefix}${id == "" ? "" : "${id}/"}networks.json"
-      : "/views/${doc}/${id == "" ? "" : "${id}/"}networks.json")
-    }
+  # /networks.json of a host, by document and net id ("" for the whole list): the provider's view of the
+  # document when it keeps them (the list rendered here answering only when that one is missing), else
+  # the list rendered here.
+  list_names = { for doc, list in local.networks_of : doc => merge({ "" = "networks.json" }, { for n in list : tostring(n.net_id) => "${n.net_id}/networks.json" }) }
+  list_rule = { for doc, names in local.list_names : doc => {
+    for id, name in names : id => merge({ priority = 2, full_path = "/networks.json", prefix = null }, contains(keys(var.network_views), doc)
+      ? { rewrite = "/${var.network_views[doc].prefix}${name}", backend = doc, fallback = "/views/${doc}/${name}" }
+      : { rewrite = "/views/${doc}/${name}", backend = null, fallback = null }
+    )
   } }
   frontend_hosts = merge(
     { for k, f in var.frontends : f.host => {
@@ -161,7 +157,7 @@ locals {
       # The pages read /networks.json of their own host to mark a network no longer published at once.
       rules = [
         { priority = 1, full_path = "/", prefix = null, rewrite = "/${obj}", fallback = null, backend = null },
-        merge(local.list_rule[obj == "info/dev/index.html" || contains(local.dev_page_objects, obj) ? "dev" : "public"][""], { priority = 2 }),
+        local.list_rule[obj == "info/dev/index.html" || contains(local.dev_page_objects, obj) ? "dev" : "public"][""],
         { priority = 3, full_path = null, prefix = "/", rewrite = "/${dirname(obj)}/", fallback = null, backend = null },
       ]
     }
